@@ -1,0 +1,35 @@
+from odoo import api, fields, models
+
+from ..urssaf.catalogues import NATURES, UNITS
+
+AICI_NATURE_SELECTION = [
+    (code, f"{code} - {label}") for code, label in sorted(NATURES.items(), key=lambda i: int(i[0]))
+]
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    aici_nature_code = fields.Selection(
+        AICI_NATURE_SELECTION,
+        string="Urssaf Service Nature",
+        help="Nature of the service à la personne (article D.7231-1 of the Code "
+        "du travail) declared to Urssaf. An invoice line whose product has no "
+        "nature cannot be sent for the avance immédiate.",
+    )
+    aici_unit = fields.Selection(
+        list(UNITS.items()),
+        string="Urssaf Unit",
+        compute="_compute_aici_unit",
+        store=True,
+        readonly=False,
+        help="Hour for services billed by the hour, flat rate otherwise. Derived "
+        "from the unit of measure, can be changed.",
+    )
+
+    @api.depends("uom_id")
+    def _compute_aici_unit(self):
+        hour_category = self.env.ref("uom.uom_categ_wtime", raise_if_not_found=False)
+        for product in self:
+            is_time = hour_category and product.uom_id.category_id == hour_category
+            product.aici_unit = "HEURE" if is_time else "FORFAIT"

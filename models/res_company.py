@@ -1,0 +1,106 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+from ..urssaf.client import PRODUCTION_URL, SANDBOX_URL, UrssafClient
+from ..urssaf.errors import ConfigurationError
+
+AICI_ENVIRONMENTS = [
+    ("sandbox", "Sandbox (api-edi.urssaf.fr)"),
+    ("production", "Production (api.urssaf.fr)"),
+    ("custom", "Custom URL (local sandbox or proxy)"),
+]
+
+
+def aici_base_url(environment, custom_url):
+    """Gateway URL of an environment; the custom URL only for ``custom``."""
+    if environment == "production":
+        return PRODUCTION_URL
+    if environment == "custom":
+        return (custom_url or "").strip()
+    return SANDBOX_URL
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    aici_environment = fields.Selection(
+        AICI_ENVIRONMENTS,
+        string="Urssaf Environment",
+        default="sandbox",
+        required=True,
+        groups="base.group_system",
+    )
+    aici_api_base_url = fields.Char(
+        string="Urssaf API URL",
+        help="Base URL of the gateway when the environment is 'Custom URL', "
+        "for instance http://127.0.0.1:8099 for the local sandbox.",
+        groups="base.group_system",
+    )
+    aici_client_id = fields.Char(
+        string="Urssaf Client ID",
+        copy=False,
+        groups="base.group_system",
+    )
+    aici_client_secret = fields.Char(
+        string="Urssaf Client Secret",
+        copy=False,
+        groups="base.group_system",
+    )
+    aici_id_tiers_facturation = fields.Char(
+        string="Urssaf Billing Provider ID",
+        help="Value sent as idTiersFacturation. Urssaf requires the field but does "
+        "not use it: the provider is identified by the API credentials.",
+        default="menage.fr",
+    )
+    aici_nova_number = fields.Char(
+        string="NOVA Declaration Number",
+        help="SIREN (9 digits) of the services à la personne declaration on NOVA. "
+        "Sent as 'SAP' + number to identify the provider on each service line; "
+        "when empty, 'SIR' + the company SIRET is sent.",
+    )
+    aici_batch_size = fields.Integer(
+        string="Payment Requests per Call",
+        default=10,
+        help="How many payment requests are sent in one call to Urssaf (1 to 10).",
+    )
+
+    aici_activation_alert_days = fields.Integer(
+        string="Activation Reminder After (days)",
+        default=5,
+        help="A warning activity is created when an enrolled client has not "
+        "activated the avance immédiate after this many days.",
+    )
+
+    def _aici_base_url(self):
+        self.ensure_one()
+        company = self.sudo()
+        return aici_base_url(company.aici_environment, company.aici_api_base_url)
+
+    def _aici_client(self):
+        """An Urssaf client with this company's own credentials."""
+        self.ensure_one()
+        company = self.sudo()
+        try:
+            return UrssafClient(
+                self._aici_base_url(),
+                company.aici_client_id,
+                company.aici_client_secret,
+            )
+        except ConfigurationError as error:
+            raise UserError(
+                _(
+                    "The Urssaf connection of company %(company)s is not "
+                    "configured: %(error)s",
+                    company=self.name,
+                    error=error.message,
+                )
+            ) from None
+
+    def _aici_intervenant_code(self):
+        """Identifier of the provider sent in complement2 (SAP+SIREN or SIR+SIRET)."""
+        self.ensure_one()
+        nova = (self.aici_nova_number or "").replace(" ", "")
+        if nova:
+            return nova if nova.upper().startswith("SAP") else f"SAP{nova}"
+        siret = (self.siret or "").replace(" ", "")
+        return f"SIR{siret}" if siret else ""

@@ -1,0 +1,88 @@
+import datetime
+
+from odoo import _, fields, models
+
+from ..urssaf.client import UrssafClient
+from ..urssaf.errors import AuthenticationError, UrssafError
+from .res_company import aici_base_url
+
+# A search on an invoicing period far in the future: proves that the credentials
+# and the routing work, and can neither find nor change anything.
+_PROBE_START = datetime.date(2053, 1, 1)
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    aici_environment = fields.Selection(
+        related="company_id.aici_environment", readonly=False
+    )
+    aici_api_base_url = fields.Char(
+        related="company_id.aici_api_base_url", readonly=False
+    )
+    aici_client_id = fields.Char(related="company_id.aici_client_id", readonly=False)
+    aici_client_secret = fields.Char(
+        related="company_id.aici_client_secret", readonly=False
+    )
+    aici_id_tiers_facturation = fields.Char(
+        related="company_id.aici_id_tiers_facturation", readonly=False
+    )
+    aici_nova_number = fields.Char(
+        related="company_id.aici_nova_number", readonly=False
+    )
+    aici_batch_size = fields.Integer(
+        related="company_id.aici_batch_size", readonly=False
+    )
+
+    aici_activation_alert_days = fields.Integer(
+        related="company_id.aici_activation_alert_days", readonly=False
+    )
+
+    def action_aici_test_connection(self):
+        """Fetch a token and run a harmless search with the values on screen."""
+        self.ensure_one()
+        base_url = aici_base_url(self.aici_environment, self.aici_api_base_url)
+        try:
+            with UrssafClient(
+                base_url, self.aici_client_id, self.aici_client_secret
+            ) as client:
+                client.get_token(force=True)
+                client.search_payment_requests(
+                    date_start=f"{_PROBE_START.isoformat()}T00:00:00Z",
+                    date_end=f"{_PROBE_START.isoformat()}T00:00:00Z",
+                )
+        except AuthenticationError as error:
+            return self._aici_notify(
+                "danger",
+                _("Connection refused by Urssaf"),
+                _(
+                    "%(error)s Check the client ID and secret, and that they belong "
+                    "to the selected environment.",
+                    error=error.message,
+                ),
+            )
+        except UrssafError as error:
+            return self._aici_notify(
+                "danger", _("Urssaf connection failed"), error.explain()
+            )
+        return self._aici_notify(
+            "success",
+            _("Urssaf connection successful"),
+            _(
+                "The credentials were accepted by %(url)s and a test search "
+                "succeeded.",
+                url=base_url,
+            ),
+        )
+
+    def _aici_notify(self, kind, title, message):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": kind,
+                "title": title,
+                "message": message,
+                "sticky": kind != "success",
+            },
+        }

@@ -1,0 +1,530 @@
+from datetime import timedelta
+
+import pytz
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..urssaf.catalogues import (
+    FRANCE_INSEE_COUNTRY,
+    PARTICULIER_STATUSES,
+    STREET_LETTERS,
+    STREET_TYPES,
+)
+from ..urssaf.data_types import Address, BankAccount, BirthPlace, Particulier
+from ..urssaf.errors import BusinessError, UrssafError
+from ..urssaf.payload import build_particulier, normalize_iban
+from ..urssaf.prefill import parse_street, split_person_name
+from ..urssaf.responses import parse_particulier_status
+from ..urssaf.validators import validate_particulier
+
+AICI_PARTNER_STATES = [
+    ("not_enrolled", "Not enrolled"),
+    ("waiting", "Waiting for activation"),
+    ("active", "Active"),
+    ("not_finalised", "Not finalised"),
+    ("blocked", "Blocked"),
+    ("mandate_expired", "Mandate expired"),
+    ("error", "Error"),
+]
+
+# Delay before the next automatic status check, by state.
+_NEXT_CHECK = {
+    "waiting": timedelta(hours=1),
+    "not_finalised": timedelta(hours=6),
+    "active": timedelta(days=7),
+    "blocked": timedelta(days=1),
+    "mandate_expired": timedelta(days=1),
+    "error": timedelta(hours=6),
+}
+
+# Group allowed to see personal data (birth data, bank account) and to enrol.
+_PERSONAL_GROUP = "l10n_fr_aici.group_aici_manager"
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # --- Identity, as on the client's tax notice -------------------------------
+    aici_civility = fields.Selection(
+        [("1", "Mr"), ("2", "Mrs")], string="Civility (Urssaf)"
+    )
+    aici_birth_name = fields.Char(string="Birth Name")
+    aici_usage_name = fields.Char(
+        string="Usage Name", help="Married name, only when it differs."
+    )
+    aici_first_names = fields.Char(
+        string="First Names",
+        help="All first names as written on the tax notice, separated by spaces.",
+    )
+    aici_birth_date = fields.Date(string="Birth Date", groups=_PERSONAL_GROUP)
+    aici_birth_country_code = fields.Char(
+        string="Birth Country (INSEE)",
+        size=5,
+        default=FRANCE_INSEE_COUNTRY,
+        help="INSEE code of the country of birth: 99100 for France.",
+        groups=_PERSONAL_GROUP,
+    )
+    aici_birth_commune_code = fields.Char(
+        string="Birth Commune (INSEE)",
+        size=5,
+        help="INSEE code of the commune of birth as it was at the date of birth "
+        "(for example 69123 for Lyon, 2A004 for Ajaccio). Not the postcode.",
+        groups=_PERSONAL_GROUP,
+    )
+    aici_birth_commune_label = fields.Char(
+        string="Birth Commune", groups=_PERSONAL_GROUP
+    )
+    # --- Contact --------------------------------------------------------------
+    aici_mobile = fields.Char(
+        string="Mobile (Urssaf)", help="French mobile number: 06, 07 or +336/+337."
+    )
+    aici_email = fields.Char(string="E-mail (Urssaf)")
+    # --- Residence address ----------------------------------------------------
+    aici_street_number = fields.Char(string="Street Number")
+    aici_street_letter = fields.Selection(
+        list(STREET_LETTERS.items()), string="Repetition Letter"
+    )
+    aici_street_type = fields.Selection(
+        sorted(STREET_TYPES.items(), key=lambda item: item[1]), string="Street Type"
+    )
+    aici_street_label = fields.Char(string="Street Name", size=28)
+    aici_address_complement = fields.Char(string="Address Complement", size=38)
+    aici_lieu_dit = fields.Char(string="Locality (lieu-dit)", size=38)
+    aici_commune_code = fields.Char(
+        string="Commune (INSEE)",
+        size=5,
+        help="INSEE code of the commune of residence (for example 69381 for "
+        "Lyon 1er). Not the postcode.",
+    )
+    aici_commune_label = fields.Char(string="Commune")
+    aici_zip = fields.Char(string="Postcode (Urssaf)", size=5)
+    aici_country_code = fields.Char(
+        string="Country (INSEE)", size=5, default=FRANCE_INSEE_COUNTRY
+    )
+    # --- Bank account debited by Urssaf ----------------------------------------
+    # Not a res.partner.bank: every invoicing user may read those (Odoo's billing
+    # officer rule), while this account is personal data reserved to the group.
+    aici_iban = fields.Char(string="IBAN (Urssaf)", groups=_PERSONAL_GROUP)
+    aici_bic = fields.Char(string="BIC (Urssaf)", groups=_PERSONAL_GROUP)
+    aici_bank_holder = fields.Char(
+        string="Account Holder (Urssaf)", groups=_PERSONAL_GROUP
+    )
+    aici_data_checked = fields.Boolean(
+        string="Data Checked",
+        help="Tick once the identity, address and bank data were checked with the "
+        "client (tax notice, bank details). Pre-filled data must be checked.",
+        copy=False,
+    )
+    # --- Enrolment and link status ------------------------------------------
+    aici_state = fields.Selection(
+        AICI_PARTNER_STATES,
+        string="Avance Immédiate",
+        default="not_enrolled",
+        required=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    aici_id_client = fields.Char(
+        string="Urssaf Client ID", copy=False, index="btree_not_null", readonly=True
+    )
+    aici_enrolment_date = fields.Datetime(
+        string="Enrolment Date", copy=False, readonly=True
+    )
+    aici_company_id = fields.Many2one(
+        "res.company",
+        string="Enrolled By Company",
+        copy=False,
+        readonly=True,
+        help="The provider whose Urssaf credentials enrolled this client.",
+    )
+    aici_enrolled_by_id = fields.Many2one(
+        "res.users", string="Enrolled By", copy=False, readonly=True
+    )
+    aici_status_code = fields.Char(string="Urssaf Status", copy=False, readonly=True)
+    aici_status_description = fields.Char(
+        string="Urssaf Status Detail", copy=False, readonly=True
+    )
+    aici_activation_datetime = fields.Datetime(
+        string="Active Since",
+        copy=False,
+        readonly=True,
+        help="Payment requests are accepted for services from this moment on.",
+    )
+    aici_last_check = fields.Datetime(
+        string="Last Status Check", copy=False, readonly=True
+    )
+    aici_next_check = fields.Datetime(copy=False, readonly=True, index=True)
+    aici_last_error = fields.Text(string="Last Urssaf Error", copy=False, readonly=True)
+    aici_waiting_alert_sent = fields.Boolean(copy=False, readonly=True)
+    aici_problems = fields.Text(
+        string="Data to Fix",
+        compute="_compute_aici_problems",
+        compute_sudo=True,
+        help="Every problem the pre-flight checks find in the data that would be "
+        "sent to Urssaf.",
+    )
+
+    @api.depends(
+        "aici_civility",
+        "aici_birth_name",
+        "aici_usage_name",
+        "aici_first_names",
+        "aici_birth_date",
+        "aici_birth_country_code",
+        "aici_birth_commune_code",
+        "aici_birth_commune_label",
+        "aici_mobile",
+        "aici_email",
+        "aici_street_number",
+        "aici_street_letter",
+        "aici_street_type",
+        "aici_street_label",
+        "aici_address_complement",
+        "aici_lieu_dit",
+        "aici_commune_code",
+        "aici_commune_label",
+        "aici_zip",
+        "aici_country_code",
+        "aici_iban",
+        "aici_bic",
+        "aici_bank_holder",
+    )
+    def _compute_aici_problems(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            if partner.is_company:
+                partner.aici_problems = False
+                continue
+            problems = validate_particulier(partner._aici_particulier(), today=today)
+            partner.aici_problems = "\n".join(p.message for p in problems) or False
+
+    @api.constrains("aici_iban", "aici_bic", "aici_mobile", "aici_email")
+    def _check_aici_contact_formats(self):
+        """Reject malformed values at save; completeness is checked at enrolment."""
+        fields_to_check = {
+            "bank.iban": "aici_iban",
+            "bank.bic": "aici_bic",
+            "mobile": "aici_mobile",
+            "email": "aici_email",
+        }
+        today = fields.Date.context_today(self)
+        for partner in self.sudo():
+            filled = {k for k, name in fields_to_check.items() if partner[name]}
+            if not filled:
+                continue
+            problems = [
+                p
+                for p in validate_particulier(partner._aici_particulier(), today=today)
+                if p.field in filled
+            ]
+            if problems:
+                raise ValidationError("\n".join(p.message for p in problems))
+
+    @api.onchange("aici_iban")
+    def _onchange_aici_iban(self):
+        # Harmless normalisation only: spaces removed, upper case.
+        if self.aici_iban:
+            self.aici_iban = normalize_iban(self.aici_iban)
+
+    # ------------------------------------------------------------------ data
+    def _aici_particulier(self):
+        """The partner's registration data as plain data for ``urssaf``."""
+        self.ensure_one()
+        partner = self.sudo()
+        return Particulier(
+            civility=partner.aici_civility or "",
+            birth_name=partner.aici_birth_name or "",
+            usage_name=partner.aici_usage_name or None,
+            first_names=partner.aici_first_names or "",
+            birth_date=partner.aici_birth_date or None,
+            birth_place=BirthPlace(
+                country_code=partner.aici_birth_country_code or "",
+                commune_code=partner.aici_birth_commune_code or None,
+                commune_label=partner.aici_birth_commune_label or None,
+            ),
+            mobile=partner.aici_mobile or "",
+            email=partner.aici_email or "",
+            address=Address(
+                commune_code=partner.aici_commune_code or "",
+                commune_label=partner.aici_commune_label or "",
+                postcode=partner.aici_zip or "",
+                country_code=partner.aici_country_code or "",
+                street_number=partner.aici_street_number or None,
+                street_letter=partner.aici_street_letter or None,
+                street_type=partner.aici_street_type or None,
+                street_label=partner.aici_street_label or None,
+                complement=partner.aici_address_complement or None,
+                lieu_dit=partner.aici_lieu_dit or None,
+            ),
+            bank=BankAccount(
+                iban=partner.aici_iban or "",
+                bic=partner.aici_bic or "",
+                holder=partner.aici_bank_holder or "",
+            ),
+        )
+
+    def _aici_prefill_values(self):
+        """Guesses for the empty registration fields, from the contact's data."""
+        self.ensure_one()
+        partner = self.sudo()
+        values = {}
+
+        def offer(field, value):
+            if value and not partner[field]:
+                values[field] = value
+
+        first, last = split_person_name(partner.name)
+        offer("aici_first_names", first)
+        offer("aici_birth_name", last)
+        offer("aici_email", partner.email and partner.email.strip())
+        phone = partner.mobile or partner.phone or ""
+        offer("aici_mobile", phone.replace(" ", "").replace(".", ""))
+        if not any(
+            partner[f]
+            for f in ("aici_street_label", "aici_street_number", "aici_street_type")
+        ):
+            street = parse_street(partner.street)
+            offer("aici_street_number", street.get("street_number"))
+            offer("aici_street_letter", street.get("street_letter"))
+            offer("aici_street_type", street.get("street_type"))
+            offer("aici_street_label", (street.get("street_label") or "")[:28])
+        offer("aici_address_complement", (partner.street2 or "")[:38])
+        offer("aici_zip", partner.zip)
+        offer("aici_commune_label", partner.city and partner.city.upper())
+        bank = partner.bank_ids[:1]
+        if bank:
+            offer("aici_iban", normalize_iban(bank.acc_number or ""))
+            offer("aici_bic", bank.bank_id.bic)
+            offer("aici_bank_holder", bank.acc_holder_name or partner.name)
+        return values
+
+    # --------------------------------------------------------------- actions
+    def action_aici_prefill(self):
+        """Fill empty registration fields from the contact; they must be checked."""
+        self._aici_check_manager()
+        for partner in self:
+            values = partner._aici_prefill_values()
+            if values:
+                values["aici_data_checked"] = False
+                partner.write(values)
+        return True
+
+    def action_aici_open_enrolment(self):
+        self._aici_check_manager()
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Enrol for the avance immédiate"),
+            "res_model": "aici.enrolment.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": self.ids},
+        }
+
+    def action_aici_refresh_status(self):
+        self._aici_check_manager()
+        partners = self.filtered("aici_id_client")
+        if not partners:
+            raise UserError(_("These contacts are not enrolled with Urssaf yet."))
+        partners._aici_refresh_status()
+        return True
+
+    def _aici_check_manager(self):
+        if not self.env.user.has_group(_PERSONAL_GROUP):
+            raise UserError(
+                _(
+                    "Only members of the group 'Avance immédiate / Manager' can "
+                    "enrol clients and manage their Urssaf data."
+                )
+            )
+
+    # ------------------------------------------------------------- business
+    def _aici_enrol(self, company, client):
+        """Register the partner with Urssaf. Returns None or an error text.
+
+        Never raises for an Urssaf refusal: the attempt is recorded on the
+        partner and in the chatter, and the data the user typed is kept.
+        """
+        self.ensure_one()
+        payload = build_particulier(self._aici_particulier())
+        try:
+            id_client = client.register_particulier(payload)
+        except BusinessError as error:
+            text = error.explain()
+            self._aici_record_failure(text)
+            return text
+        except UrssafError as error:
+            text = error.explain()
+            if error.maybe_received:
+                text += " " + _(
+                    "Urssaf may nevertheless have registered the client: if a new "
+                    "attempt answers that the client is already registered, ask "
+                    "Urssaf for the client's identifier."
+                )
+            self._aici_record_failure(text)
+            return text
+        now = fields.Datetime.now()
+        self.write(
+            {
+                "aici_id_client": id_client,
+                "aici_company_id": company.id,
+                "aici_enrolment_date": now,
+                "aici_enrolled_by_id": self.env.user.id,
+                "aici_state": "waiting",
+                "aici_status_code": "APPAREILLAGE_EC",
+                "aici_status_description": PARTICULIER_STATUSES["APPAREILLAGE_EC"],
+                "aici_last_error": False,
+                "aici_next_check": now + _NEXT_CHECK["waiting"],
+                "aici_waiting_alert_sent": False,
+            }
+        )
+        self.message_post(
+            body=_(
+                "Client enrolled for the avance immédiate (Urssaf client ID "
+                "%(id_client)s). The client must now activate the link: within 7 "
+                "days with the e-mail received from Urssaf, or by accepting the "
+                "link in their existing particulier.urssaf.fr space.",
+                id_client=id_client,
+            )
+        )
+        return None
+
+    def _aici_record_failure(self, text):
+        self.write({"aici_last_error": text})
+        self.message_post(
+            body=_("Urssaf enrolment attempt failed: %(error)s", error=text)
+        )
+
+    def _aici_refresh_status(self):
+        """Ask Urssaf for the link status of these partners, company by company."""
+        done = self.browse()
+        for company, partners in self._aici_group_by_company():
+            with company._aici_client() as client:
+                for partner in partners:
+                    partner._aici_refresh_one(client)
+                    done |= partner
+        return done
+
+    def _aici_group_by_company(self):
+        """Partners by the company that enrolled them (its credentials apply)."""
+        groups = {}
+        for partner in self:
+            company = partner.aici_company_id or self.env.company
+            groups.setdefault(company, self.browse())
+            groups[company] |= partner
+        return groups.items()
+
+    def _aici_refresh_one(self, client):
+        self.ensure_one()
+        now = fields.Datetime.now()
+        try:
+            body = client.get_particulier_status(self.aici_id_client)
+        except BusinessError as error:
+            self.write(
+                {
+                    "aici_state": "error",
+                    "aici_last_error": error.explain(),
+                    "aici_last_check": now,
+                    "aici_next_check": now + _NEXT_CHECK["error"],
+                }
+            )
+            return
+        except UrssafError as error:
+            # Urssaf not reachable: keep the state, retry later.
+            self.write(
+                {
+                    "aici_last_error": error.explain(),
+                    "aici_next_check": now + timedelta(hours=1),
+                }
+            )
+            return
+        status = parse_particulier_status(body)
+        previous = self.aici_state
+        values = {
+            "aici_state": status.state,
+            "aici_status_code": status.code,
+            "aici_status_description": status.description or status.label,
+            "aici_last_check": now,
+            "aici_next_check": now + _NEXT_CHECK.get(status.state, timedelta(days=1)),
+            "aici_last_error": False,
+        }
+        if status.state == "active" and status.activation:
+            values["aici_activation_datetime"] = self._aici_paris_to_utc(
+                status.activation
+            )
+        self.write(values)
+        if previous != status.state:
+            self.message_post(
+                body=_(
+                    "Urssaf link status: %(label)s (%(code)s).",
+                    label=status.label,
+                    code=status.code,
+                )
+            )
+            if status.state in ("blocked", "mandate_expired"):
+                self._aici_warn(
+                    _(
+                        "Urssaf reports for this client: %(label)s. No payment "
+                        "request can be sent until the client settles it in their "
+                        "particulier.urssaf.fr space.",
+                        label=status.label,
+                    )
+                )
+
+    def _aici_paris_to_utc(self, naive_paris):
+        """Urssaf writes activation times in Paris time; Odoo stores UTC."""
+        paris = pytz.timezone("Europe/Paris")
+        return paris.localize(naive_paris).astimezone(pytz.UTC).replace(tzinfo=None)
+
+    def _aici_warn(self, note):
+        self.ensure_one()
+        user = self.user_id or self.aici_enrolled_by_id or self.env.user
+        self.activity_schedule(
+            "mail.mail_activity_data_warning",
+            summary=_("Avance immédiate: action needed"),
+            note=note,
+            user_id=user.id,
+        )
+
+    @api.model
+    def _cron_aici_refresh_partners(self, batch_size=50):
+        """Scheduled job: link status of partners that need a check."""
+        now = fields.Datetime.now()
+        domain = [
+            ("aici_id_client", "!=", False),
+            ("aici_next_check", "<=", now),
+        ]
+        partners = self.search(domain, limit=batch_size, order="aici_next_check")
+        if partners:
+            partners._aici_refresh_status()
+        self._aici_alert_long_waits()
+        remaining = self.search_count(domain) if len(partners) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(partners), remaining=remaining)
+
+    @api.model
+    def _aici_alert_long_waits(self):
+        """One warning activity per client waiting for activation for too long."""
+        for company in self.env["res.company"].search([]):
+            days = company.aici_activation_alert_days or 5
+            limit = fields.Datetime.now() - timedelta(days=days)
+            late = self.search(
+                [
+                    ("aici_state", "=", "waiting"),
+                    ("aici_waiting_alert_sent", "=", False),
+                    ("aici_enrolment_date", "<=", limit),
+                    ("aici_company_id", "=", company.id),
+                ]
+            )
+            for partner in late:
+                partner._aici_warn(
+                    _(
+                        "The client has not activated the avance immédiate %(days)s "
+                        "days after enrolment. Remind them to open the Urssaf "
+                        "e-mail (valid 7 days) or to accept the link in their "
+                        "particulier.urssaf.fr space.",
+                        days=days,
+                    )
+                )
+            late.write({"aici_waiting_alert_sent": True})

@@ -1,0 +1,2 @@
+from . import test_settings
+from . import test_neutralize

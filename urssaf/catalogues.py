@@ -1,0 +1,486 @@
+"""Urssaf nomenclatures and code catalogues, with French explanations.
+
+Codes are facts published by Urssaf (official swagger, Urssaf documentation as quoted
+by public implementations); the French texts are ours. Every lookup helper accepts an
+unknown code and keeps it raw instead of failing: Urssaf adds codes over time.
+"""
+
+from dataclasses import dataclass
+
+# --- Nature of services (``codeNature``), article D.7231-1 of the Code du travail ---
+NATURES = {
+    "10": "Garde d'enfant handicapé",
+    "20": "Accompagnement d'enfant handicapé",
+    "30": "Aide humaine",
+    "40": "Conduite du véhicule personnel",
+    "50": "Accompagnement pour les sorties",
+    "60": "Ménage - repassage",
+    "70": "Jardinage",
+    "80": "Petit bricolage",
+    "90": "Garde d'enfant + 6 ans",
+    "100": "Soutien scolaire",
+    "110": "Coiffure - esthétique",
+    "120": "Préparation de repas",
+    "130": "Livraison de repas",
+    "140": "Collecte et livraison de linge",
+    "150": "Livraison de course",
+    "160": "Assistance informatique",
+    "170": "Soins et promenades d'animaux",
+    "180": "Gardiennage",
+    "190": "Assistance administrative",
+    "200": "Accompagnement d'enfant + 6 ans",
+    "210": "Téléassistance",
+    "220": "Interprétariat et codage",
+    "230": "Conduite du véhicule personnel - temporaire",
+    "240": "Accompagnement pour les sorties - temporaire",
+    "250": "Aide humaine - temporaire",
+    "260": "Plateforme de coordination",
+    "270": "Divers - Non éligible",
+}
+
+UNITS = {"HEURE": "Heure", "FORFAIT": "Forfait"}
+
+# --- Street types (``codeTypeVoie``) as listed in the Urssaf documentation ---
+STREET_TYPES = {
+    "ALL": "Allée",
+    "AV": "Avenue",
+    "BAT": "Bâtiment",
+    "BD": "Boulevard",
+    "C": "Cours",
+    "CAN": "Canal",
+    "CHE": "Chemin",
+    "CHS": "Chaussée",
+    "CI": "Cité",
+    "CL": "Clos",
+    "COG": "Cottage",
+    "FG": "Faubourg",
+    "HAM": "Hameau",
+    "IMB": "Immeuble",
+    "IMP": "Impasse",
+    "LOT": "Lotissement",
+    "MAI": "Maison",
+    "MTE": "Montée",
+    "PAR": "Parc",
+    "PAS": "Passage",
+    "PAV": "Pavillon",
+    "PL": "Place",
+    "POR": "Porte",
+    "Q": "Quai",
+    "QU": "Quartier",
+    "R": "Rue",
+    "RAM": "Rampe",
+    "RES": "Résidence",
+    "RTE": "Route",
+    "RUL": "Ruelle",
+    "SEN": "Sentier",
+    "SQ": "Square",
+    "VO": "Voie",
+}
+
+STREET_LETTERS = {"B": "Bis", "T": "Ter", "Q": "Quater", "C": "Quinquiès"}
+
+FRANCE_INSEE_COUNTRY = "99100"
+
+# --- Payment request (demande de paiement) statuses ---
+PAYMENT_STATUSES = {
+    "10": "Intégrée",
+    "15": "Aides calculées",
+    "20": "En attente de validation par le client",
+    "30": "Validée",
+    "40": "Refusée par le client",
+    "50": "Prélevée",
+    "60": "En refus de prélèvement (impayé)",
+    "70": "Payée",
+    "80": "En attente d'échanges",
+    "90": "Clôturée",
+    "100": "Supprimée",
+    "110": "Annulée",
+    "111": "Annulée après impayé",
+    "112": "Annulée après recouvrement",
+    "120": "Recouvrée",
+}
+
+# Local lifecycle state of an invoice for each Urssaf status code.
+STATUS_STATES = {
+    "10": "sent",
+    "15": "sent",
+    "20": "waiting_client",
+    "30": "validated",
+    "40": "refused",
+    "50": "debited",
+    "60": "unpaid",
+    "70": "paid",
+    "80": "to_check",
+    "90": "paid",
+    "100": "cancelled",
+    "110": "cancelled",
+    "111": "cancelled",
+    "112": "cancelled",
+    "120": "recovered",
+}
+
+# Statuses after which nothing more can happen to a payment request.
+FINAL_STATUSES = frozenset({"40", "100", "110", "111", "112", "120"})
+# Statuses that look final but may still change (paid can become unpaid): keep
+# watching them for a while.
+WATCH_AFTER_FINAL_STATUSES = frozenset({"70", "90"})
+
+
+def payment_status_label(code):
+    """French label of a status code; an unknown code is shown raw."""
+    code = str(code or "")
+    return PAYMENT_STATUSES.get(code, f"Statut Urssaf inconnu ({code})")
+
+
+def payment_status_state(code):
+    """Local state for a status code; unknown codes need a human check."""
+    return STATUS_STATES.get(str(code or ""), "to_check")
+
+
+# --- Reasons of refusal, contestation and cancellation (``infoRejet.code``) ---
+REJECTION_REASONS = {
+    "REGUL_MNT_FACT": "Régularisation : montant facturé ou taux horaire erroné",
+    "REGUL_NB_QTE_FACT": "Régularisation : nombre d'heures ou quantités erroné",
+    "REGUL_PRESTA_FACT": "Régularisation : prestations facturées erronées",
+    "REGUL_AUTRE": "Régularisation : autre motif",
+    "CONTEST_ERR_FACT": "Contestation : la facture comporte une erreur",
+    "CONTEST_FACT_REGLEE": "Contestation : facture déjà réglée",
+    "CONTEST_AUTRE": "Contestation : autre motif",
+    "ANNUL_DBL": "Annulation : demande de paiement en double",
+    "ANNUL_ERR_MNT": "Annulation : montant erroné",
+    "ANNUL_ERR_TECH": "Annulation : erreur technique",
+    "ANNUL_AUTRE": "Annulation : autre motif",
+}
+
+
+def rejection_label(code):
+    code = str(code or "")
+    return REJECTION_REASONS.get(code, f"Motif Urssaf inconnu ({code})")
+
+
+# --- Status of the link between the provider and a particulier (GET /particulier) ---
+PARTICULIER_STATUSES = {
+    "APPAREILLAGE_EC": "En attente d'activation par le client",
+    "APPAREILLAGE_VALIDE": "Actif : demandes de paiement possibles",
+    "APPAREILLAGE_NF": "Inscription non finalisée",
+    "PARTICULIER_BLOQUE": "Compte du client bloqué",
+    "MANDAT_ECHU": "Mandat de prélèvement expiré",
+}
+
+PARTICULIER_STATES = {
+    "APPAREILLAGE_EC": "waiting",
+    "APPAREILLAGE_VALIDE": "active",
+    "APPAREILLAGE_NF": "not_finalised",
+    "PARTICULIER_BLOQUE": "blocked",
+    "MANDAT_ECHU": "mandate_expired",
+}
+
+
+def particulier_state(code):
+    return PARTICULIER_STATES.get(str(code or ""), "error")
+
+
+# --- Error codes ---
+@dataclass(frozen=True)
+class ErrorInfo:
+    explanation: str
+    action: str
+    field: str = ""
+
+
+_INFO = ErrorInfo
+
+ERROR_CODES = {
+    # Gateway and technical
+    "ERREUR_VALIDATION": _INFO(
+        "Les données envoyées ne respectent pas le format attendu par l'Urssaf.",
+        "Corrigez le champ indiqué dans le message puis renvoyez.",
+    ),
+    "ERREUR_TECHNIQUE": _INFO(
+        "Erreur technique côté Urssaf.",
+        "Réessayez plus tard ; l'envoi sera repris automatiquement.",
+    ),
+    "PARAM_INVALIDE": _INFO(
+        "Un paramètre de la requête est invalide.",
+        "Vérifiez les données puis renvoyez.",
+    ),
+    # Registration of a particulier
+    "ERR_DATE_NAISSANCE_FUTUR": _INFO(
+        "La date de naissance est dans le futur.",
+        "Corrigez la date de naissance du client.",
+        "birth_date",
+    ),
+    "ERREUR_LIEU_NAISSANCE_OBLIGATOIRE": _INFO(
+        "Le lieu de naissance est obligatoire.",
+        "Renseignez le pays et, pour la France, la commune de naissance.",
+        "birth_place",
+    ),
+    "ERR_LIEU_NAISSANCE_OBLIGATOIRE": _INFO(
+        "Le libellé de la commune de naissance est obligatoire.",
+        "Renseignez le nom de la commune de naissance.",
+        "birth_place.commune_label",
+    ),
+    "ERREUR_LIEU_NAISSANCE_DEPT": _INFO(
+        "Le département de naissance est obligatoire pour une naissance en France.",
+        "Renseignez le code INSEE de la commune de naissance.",
+        "birth_place.commune_code",
+    ),
+    "ERREUR_LIEU_NAISSANCE_DEPT_FORMAT": _INFO(
+        "Le format du département de naissance est incorrect.",
+        "Vérifiez le code INSEE de la commune de naissance.",
+        "birth_place.commune_code",
+    ),
+    "ERR_LIEU_NAISSANCE_COMN": _INFO(
+        "La commune de naissance est obligatoire pour une naissance en France.",
+        "Renseignez le code INSEE de la commune de naissance.",
+        "birth_place.commune_code",
+    ),
+    "ERREUR_LIEU_NAISSANCE_PAYS": _INFO(
+        "Une commune de naissance est renseignée pour une naissance à l'étranger.",
+        "Pour une naissance à l'étranger, indiquez seulement le pays.",
+        "birth_place.country_code",
+    ),
+    "ERREUR_LIEU_NAISSANCE_INVALIDE": _INFO(
+        "Le libellé du lieu de naissance contient des caractères non acceptés.",
+        "Utilisez uniquement des lettres et des chiffres, sans point-virgule.",
+        "birth_place.commune_label",
+    ),
+    "ERR_CONTACT": _INFO(
+        "Le téléphone, l'e-mail ou l'adresse est incomplet, invalide ou différent "
+        "de ce que l'Urssaf connaît déjà pour ce client (inscrit par un autre "
+        "prestataire).",
+        "Demandez au client les coordonnées de son espace particulier.urssaf.fr "
+        "et alignez-les.",
+        "email",
+    ),
+    "ERR_CONTACT_ADRESSE_TYPE_VOIE": _INFO(
+        "Le type de voie n'est pas reconnu par l'Urssaf.",
+        "Choisissez un type de voie de la liste.",
+        "address.street_type",
+    ),
+    "ERR_CONTACT_ADRESSE_TYPEVOIE": _INFO(
+        "Le type de voie est obligatoire quand un libellé de voie est renseigné.",
+        "Renseignez le type de voie.",
+        "address.street_type",
+    ),
+    "ERR_CONTACT_ADRESSE_LIBELLEVOIE": _INFO(
+        "Le libellé de voie est obligatoire quand un type de voie est renseigné.",
+        "Renseignez le libellé de voie.",
+        "address.street_label",
+    ),
+    "ERR_CONTACT_ADRESSE_LETTRE_VOIE": _INFO(
+        "L'indice de répétition du numéro n'est pas reconnu.",
+        "Utilisez B (bis), T (ter), Q (quater) ou C (quinquiès).",
+        "address.street_letter",
+    ),
+    "ERR_CONTACT_ADRESSE_INFORMATION_SUPPLEMENTAIRE": _INFO(
+        "L'adresse est incomplète.",
+        "Renseignez le type et le libellé de voie, un complément ou un lieu-dit.",
+        "address.street_label",
+    ),
+    "ERR_CONTACT_ADRESSE_COMMUNE": _INFO(
+        "La commune de résidence est inconnue.",
+        "Vérifiez le code INSEE (5 caractères) de la commune, qui n'est pas le "
+        "code postal.",
+        "address.commune_code",
+    ),
+    "ERR_COORDONNEES_BANCAIRES": _INFO(
+        "Les coordonnées bancaires (BIC ou IBAN) sont refusées.",
+        "Vérifiez l'IBAN et le BIC sur le RIB du client.",
+        "bank.iban",
+    ),
+    "ERR_APPEL_BACB": _INFO(
+        "Les coordonnées bancaires (BIC ou IBAN) n'ont pas pu être vérifiées.",
+        "Vérifiez l'IBAN et le BIC sur le RIB du client.",
+        "bank.iban",
+    ),
+    "ERR_DGFIP_R2P_INCONNU": _INFO(
+        "L'identité du client est introuvable aux impôts (DGFiP).",
+        "Vérifiez nom de naissance, prénoms, date et lieu de naissance par rapport "
+        "à l'avis d'imposition du client.",
+        "birth_name",
+    ),
+    "ERR_DGFIP_IMPOTPART_INCONNU": _INFO(
+        "La situation fiscale du client ne permet pas l'avance immédiate (aucune "
+        "déclaration de revenus connue).",
+        "Le client doit se rapprocher de son centre des impôts.",
+    ),
+    "ERR_ECV_PARTICULIERS_EXISTENT": _INFO(
+        "Plusieurs comptes particuliers existent pour cet état civil.",
+        "Le client doit contacter l'Urssaf ou son centre des impôts.",
+    ),
+    "ERREUR_REFERENCE_PARTICULIER_EXISTANTE_TYPE": _INFO(
+        "Ce couple e-mail / téléphone est déjà utilisé par un autre particulier.",
+        "Vérifiez l'e-mail et le téléphone du client.",
+        "email",
+    ),
+    "ERR_COMPTE_BLOQUE": _INFO(
+        "Le compte particulier du client est bloqué ; l'inscription est impossible.",
+        "Le client doit contacter l'Urssaf.",
+    ),
+    "ERR_LIEN_TIERS_PRESTATION_PARTICULIER_EXISTE": _INFO(
+        "Ce client est déjà inscrit auprès de votre structure.",
+        "Ne réinscrivez pas le client : reprenez son identifiant Urssaf existant.",
+    ),
+    "ERR_LIEN_TIERS_PRESTATION_PARTICULIER": _INFO(
+        "Erreur lors de la création du lien entre votre structure et le client.",
+        "Réessayez plus tard ou contactez l'Urssaf.",
+    ),
+    "ERR_RECHERCHE_PARTICULIER": _INFO(
+        "Aucun particulier ne correspond, ou le lien avec ce client a été rompu.",
+        "Vérifiez l'identifiant Urssaf du client ; réinscrivez-le si besoin.",
+    ),
+    # Payment requests
+    "ERR_PARTICULIER_INCONNU": _INFO(
+        "Client inconnu de l'Urssaf, date de naissance différente, ou client pas "
+        "encore activé.",
+        "Vérifiez l'inscription du client et sa date de naissance.",
+        "partner",
+    ),
+    "ERR_LIEN_PARTICULIER_PRESTATAIRE": _INFO(
+        "Le lien avec le client n'est pas actif sur la période facturée (client "
+        "pas encore activé, ou période antérieure à l'activation).",
+        "Attendez l'activation par le client ou corrigez la période de prestation.",
+        "date_start",
+    ),
+    "ERR_PRESTATAIRE_EMETTEUR_INCONNU": _INFO(
+        "Vos identifiants ne sont rattachés à aucun prestataire connu.",
+        "Vérifiez les identifiants API de la société.",
+    ),
+    "ERR_PRESTATAIRE_FACTURATION_INCONNU": _INFO(
+        "L'identifiant de tiers de facturation est inconnu.",
+        "Vérifiez l'identifiant de tiers de facturation de la société.",
+    ),
+    "ERR_FACTURE_DOUBLON": _INFO(
+        "Ce numéro de facture a déjà été transmis à l'Urssaf.",
+        "La demande existante est recherchée et rattachée à la facture.",
+        "invoice_number",
+    ),
+    "ERR_DATE_FUTUR": _INFO(
+        "La période de prestation est dans le futur.",
+        "N'envoyez la facture qu'une fois les prestations réalisées.",
+        "date_end",
+    ),
+    "ERR_DATE_PAIEMENT_AVANT_EXP": _INFO(
+        "La date est antérieure à l'ouverture du dispositif.",
+        "Corrigez la période de prestation.",
+        "date_start",
+    ),
+    "ERR_PERIODE_EMPLOI_MOIS_NON_UNIQUE": _INFO(
+        "La période de prestation couvre plusieurs mois civils.",
+        "Faites une facture par mois civil.",
+        "date_start",
+    ),
+    "ERR_DATE_FIN_AVANT_DATE_DEB": _INFO(
+        "La fin de la période de prestation précède son début.",
+        "Corrigez les dates de prestation.",
+        "date_end",
+    ),
+    "ERR_MONTANT_ACOMPTE": _INFO(
+        "L'acompte dépasse 50 % du montant de la facture.",
+        "Corrigez le montant de l'acompte.",
+        "deposit_amount",
+    ),
+    "ERR_ACOMPTE_BLOQUE": _INFO(
+        "Votre structure n'est pas autorisée à déclarer des acomptes.",
+        "Envoyez la facture sans acompte.",
+        "deposit_amount",
+    ),
+    "ERR_TOTAL_PRESTATIONS": _INFO(
+        "La somme des lignes ne correspond pas au total de la facture.",
+        "Vérifiez les montants des lignes.",
+        "total_ttc",
+    ),
+    "ERR_MNT_PREST_TTC": _INFO(
+        "Le montant d'une ligne ne correspond pas à quantité × prix unitaire.",
+        "Vérifiez la quantité et le prix unitaire.",
+        "lines",
+    ),
+    "ERR_MNT_PREST_HT_TVA": _INFO(
+        "Le montant HT plus la TVA d'une ligne ne donne pas son montant TTC.",
+        "Vérifiez les taxes de la ligne.",
+        "lines",
+    ),
+    "ERR_FORMAT_VALEUR": _INFO(
+        "Un montant a plus de deux décimales.",
+        "Arrondissez les montants au centime.",
+        "lines",
+    ),
+    "ERR_VALEUR_NEGATIVE": _INFO(
+        "Un montant est négatif.",
+        "Les avoirs et lignes négatives ne peuvent pas être envoyés ; intégrez la "
+        "remise dans le prix des lignes.",
+        "lines",
+    ),
+    "ERR_CODE_NATURE": _INFO(
+        "Le code nature d'une prestation est inconnu.",
+        "Choisissez la nature de prestation Urssaf sur l'article.",
+        "lines",
+    ),
+    "ERR_CODE_ACTIVITE": _INFO(
+        "Le code activité d'une prestation est inconnu.",
+        "Retirez le code activité.",
+        "lines",
+    ),
+    "ERR_CODE_ACTIVITE_NATURE": _INFO(
+        "Le code activité ne correspond pas à la nature de prestation.",
+        "Retirez le code activité.",
+        "lines",
+    ),
+    "ERR_NBRE_PREST_MAX": _INFO(
+        "Trop de demandes de paiement dans un même envoi (10 au maximum).",
+        "Réduisez la taille des lots dans la configuration.",
+    ),
+    "ERR_CMPT_BLOQUE": _INFO(
+        "Le compte du client est bloqué (par exemple après un impayé).",
+        "Le client doit régulariser sa situation auprès de l'Urssaf ; facturez-le "
+        "directement en attendant.",
+        "partner",
+    ),
+    "ERR_MANDAT_ECHU": _INFO(
+        "Le mandat de prélèvement du client a expiré.",
+        "Le client doit renouveler son mandat dans son espace "
+        "particulier.urssaf.fr.",
+        "partner",
+    ),
+    "ERR_NUMINTERVENANT_MANQUANT": _INFO(
+        "Le numéro de l'intervenant (NOVA ou SIRET) est manquant.",
+        "Renseignez le numéro NOVA ou le SIRET de la société.",
+        "lines",
+    ),
+    "ERR_FORMAT_NUMINTERVENANT": _INFO(
+        "Le numéro de l'intervenant (NOVA ou SIRET) a un format incorrect.",
+        "Utilisez SAP suivi du SIREN, ou SIR suivi du SIRET.",
+        "lines",
+    ),
+    "ERR_NUMINTERVENANT_BLOQUE": _INFO(
+        "Le numéro de l'intervenant n'est pas autorisé.",
+        "Contactez l'Urssaf.",
+        "lines",
+    ),
+    # Search
+    "ERR_CRITERE_RECHERCHE_VIDE": _INFO(
+        "Aucun critère de recherche n'a été fourni.",
+        "Précisez des identifiants, des numéros de facture ou une période.",
+    ),
+    "ERR_NBRE_MAX_RESULTAT": _INFO(
+        "La recherche renvoie trop de résultats.",
+        "Réduisez la période ou le nombre d'identifiants (10 au maximum).",
+    ),
+    "ERR_RECHERCHE_VIDE": _INFO(
+        "Aucune demande de paiement ne correspond à la recherche.",
+        "",
+    ),
+}
+
+
+def error_info(code, message="", description=""):
+    """Explanation for an Urssaf error code, falling back to Urssaf's own text."""
+    info = ERROR_CODES.get(str(code or ""))
+    if info:
+        return info
+    text = description or message or "Erreur Urssaf non répertoriée."
+    return ErrorInfo(
+        f"{text} (code {code or 'inconnu'})",
+        "Vérifiez les données ou contactez l'Urssaf avec ce code.",
+    )

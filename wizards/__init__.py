@@ -1,0 +1,1 @@
+from . import aici_enrolment_wizard

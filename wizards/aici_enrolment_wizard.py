@@ -1,0 +1,207 @@
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..urssaf.catalogues import STREET_TYPES
+from ..urssaf.redact import mask_iban
+from ..urssaf.validators import validate_particulier
+
+
+class AiciEnrolmentWizard(models.TransientModel):
+    _name = "aici.enrolment.wizard"
+    _description = "Avance immédiate enrolment"
+
+    partner_ids = fields.Many2many(
+        "res.partner",
+        string="Clients",
+        required=True,
+        default=lambda self: self._default_partner_ids(),
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    confirm_checked = fields.Boolean(
+        string="I checked these data with the client",
+        help="Identity exactly as on the tax notice, French mobile, e-mail and the "
+        "bank account Urssaf will debit.",
+    )
+    preview_html = fields.Html(
+        compute="_compute_preview", sanitize=False, string="Data Sent to Urssaf"
+    )
+    problem_count = fields.Integer(compute="_compute_preview")
+    result_html = fields.Html(readonly=True, sanitize=False)
+    state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
+
+    @api.model
+    def _default_partner_ids(self):
+        context = self.env.context
+        if context.get("active_model") == "res.partner" and context.get("active_ids"):
+            return [fields.Command.set(context["active_ids"])]
+        return False
+
+    @api.depends("partner_ids", "company_id")
+    def _compute_preview(self):
+        today = fields.Date.context_today(self)
+        for wizard in self:
+            blocks = []
+            problem_count = 0
+            for partner in wizard.partner_ids:
+                problems = wizard._partner_problems(partner, today)
+                problem_count += len(problems)
+                blocks.append(wizard._preview_block(partner, problems))
+            wizard.preview_html = Markup("").join(blocks)
+            wizard.problem_count = problem_count
+
+    def _partner_problems(self, partner, today):
+        """Every reason not to send this partner, in French-ready text."""
+        messages = []
+        if partner.is_company:
+            messages.append(
+                _("A company cannot be enrolled: only individuals are eligible.")
+            )
+            return messages
+        if partner.aici_id_client:
+            messages.append(
+                _(
+                    "Already enrolled (Urssaf client ID %(id)s): enrolling again "
+                    "would be refused.",
+                    id=partner.aici_id_client,
+                )
+            )
+            return messages
+        messages += [
+            p.message
+            for p in validate_particulier(partner._aici_particulier(), today=today)
+        ]
+        return messages
+
+    def _preview_block(self, partner, problems):
+        data = partner.sudo()
+        address = " ".join(
+            filter(
+                None,
+                [
+                    data.aici_street_number,
+                    data.aici_street_letter,
+                    STREET_TYPES.get(data.aici_street_type or ""),
+                    data.aici_street_label,
+                    data.aici_address_complement,
+                    data.aici_lieu_dit,
+                    data.aici_zip,
+                    data.aici_commune_label,
+                    data.aici_commune_code and f"(INSEE {data.aici_commune_code})",
+                ],
+            )
+        )
+        birth_place = " ".join(
+            filter(
+                None,
+                [
+                    data.aici_birth_commune_label,
+                    data.aici_birth_commune_code
+                    and f"(INSEE {data.aici_birth_commune_code})",
+                    data.aici_birth_country_code
+                    and f"[{_('country')} {data.aici_birth_country_code}]",
+                ],
+            )
+        )
+        rows = [
+            (_("Civility"), dict(data._fields["aici_civility"]._description_selection(
+                self.env)).get(data.aici_civility, "")),
+            (_("Birth name"), data.aici_birth_name),
+            (_("Usage name"), data.aici_usage_name),
+            (_("First names"), data.aici_first_names),
+            (_("Birth date"), data.aici_birth_date and fields.Date.to_string(
+                data.aici_birth_date)),
+            (_("Birth place"), birth_place),
+            (_("Mobile"), data.aici_mobile),
+            (_("E-mail"), data.aici_email),
+            (_("Address"), address),
+            (_("Bank account"), " ".join(filter(None, [
+                mask_iban(data.aici_iban or ""), data.aici_bic,
+                data.aici_bank_holder]))),
+        ]  # fmt: skip
+        body = Markup("").join(
+            Markup("<tr><th class='pe-3'>%s</th><td>%s</td></tr>")
+            % (label, value or "—")
+            for label, value in rows
+        )
+        html = Markup("<h5>%s</h5><table class='table table-sm'>%s</table>") % (
+            partner.display_name,
+            body,
+        )
+        if not partner.aici_data_checked and not partner.aici_id_client:
+            html += Markup("<p class='text-warning'>%s</p>") % _(
+                "Some data were pre-filled from the contact: check them before "
+                "sending."
+            )
+        if problems:
+            html += Markup("<div class='alert alert-danger'><ul>%s</ul></div>") % (
+                Markup("").join(Markup("<li>%s</li>") % p for p in problems)
+            )
+        return html
+
+    def action_enrol(self):
+        self.ensure_one()
+        self.partner_ids._aici_check_manager()
+        if not self.confirm_checked:
+            raise UserError(
+                _("Please confirm that the data were checked with the client.")
+            )
+        today = fields.Date.context_today(self)
+        blocked = {
+            partner: problems
+            for partner in self.partner_ids
+            if (problems := self._partner_problems(partner, today))
+        }
+        if len(blocked) == len(self.partner_ids):
+            raise UserError(
+                _("Nothing was sent to Urssaf. Please fix these problems first:")
+                + "\n"
+                + "\n".join(
+                    f"{partner.display_name}: {problem}"
+                    for partner, problems in blocked.items()
+                    for problem in problems
+                )
+            )
+        results = []
+        to_send = self.partner_ids.filtered(lambda p: p not in blocked)
+        to_send.write({"aici_data_checked": True})
+        with self.company_id._aici_client() as client:
+            for partner in to_send:
+                error = partner._aici_enrol(self.company_id, client)
+                results.append((partner, error))
+        for partner, problems in blocked.items():
+            results.append((partner, "\n".join(problems)))
+        self.write({"state": "done", "result_html": self._result_html(results)})
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": _("Enrolment result"),
+        }
+
+    def _result_html(self, results):
+        items = []
+        for partner, error in results:
+            if error:
+                items.append(
+                    Markup("<li class='text-danger'><b>%s</b>: %s</li>")
+                    % (partner.display_name, _("not enrolled") + " — " + error)
+                )
+            else:
+                items.append(
+                    Markup("<li class='text-success'><b>%s</b>: %s</li>")
+                    % (
+                        partner.display_name,
+                        _(
+                            "enrolled. The client must now activate the link: "
+                            "within 7 days with the Urssaf e-mail, or by accepting "
+                            "it in their particulier.urssaf.fr space."
+                        ),
+                    )
+                )
+        return Markup("<ul>%s</ul>") % Markup("").join(items)
