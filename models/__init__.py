@@ -1,3 +1,5 @@
+from . import account_move
+from . import product_template
 from . import res_company
 from . import res_config_settings
 from . import res_partner

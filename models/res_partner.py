@@ -60,14 +60,12 @@ class ResPartner(models.Model):
     aici_birth_date = fields.Date(string="Birth Date", groups=_PERSONAL_GROUP)
     aici_birth_country_code = fields.Char(
         string="Birth Country (INSEE)",
-        size=5,
         default=FRANCE_INSEE_COUNTRY,
         help="INSEE code of the country of birth: 99100 for France.",
         groups=_PERSONAL_GROUP,
     )
     aici_birth_commune_code = fields.Char(
         string="Birth Commune (INSEE)",
-        size=5,
         help="INSEE code of the commune of birth as it was at the date of birth "
         "(for example 69123 for Lyon, 2A004 for Ajaccio). Not the postcode.",
         groups=_PERSONAL_GROUP,
@@ -88,19 +86,18 @@ class ResPartner(models.Model):
     aici_street_type = fields.Selection(
         sorted(STREET_TYPES.items(), key=lambda item: item[1]), string="Street Type"
     )
-    aici_street_label = fields.Char(string="Street Name", size=28)
-    aici_address_complement = fields.Char(string="Address Complement", size=38)
-    aici_lieu_dit = fields.Char(string="Locality (lieu-dit)", size=38)
+    aici_street_label = fields.Char(string="Street Name")
+    aici_address_complement = fields.Char(string="Address Complement")
+    aici_lieu_dit = fields.Char(string="Locality (lieu-dit)")
     aici_commune_code = fields.Char(
         string="Commune (INSEE)",
-        size=5,
         help="INSEE code of the commune of residence (for example 69381 for "
         "Lyon 1er). Not the postcode.",
     )
     aici_commune_label = fields.Char(string="Commune")
-    aici_zip = fields.Char(string="Postcode (Urssaf)", size=5)
+    aici_zip = fields.Char(string="Postcode (Urssaf)")
     aici_country_code = fields.Char(
-        string="Country (INSEE)", size=5, default=FRANCE_INSEE_COUNTRY
+        string="Country (INSEE)", default=FRANCE_INSEE_COUNTRY
     )
     # --- Bank account debited by Urssaf ----------------------------------------
     # Not a res.partner.bank: every invoicing user may read those (Odoo's billing
@@ -227,6 +224,20 @@ class ResPartner(models.Model):
         # Harmless normalisation only: spaces removed, upper case.
         if self.aici_iban:
             self.aici_iban = normalize_iban(self.aici_iban)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "aici_state" in vals:
+            invoices = self.env["account.move"].search(
+                [
+                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                    ("aici_state", "in", ("not_applicable", "ready")),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                ]
+            )
+            invoices._aici_update_readiness()
+        return result
 
     # ------------------------------------------------------------------ data
     def _aici_particulier(self):

@@ -1,2 +1,4 @@
-from . import test_settings
+from . import test_invoice_send
 from . import test_neutralize
+from . import test_partner_enrolment
+from . import test_settings

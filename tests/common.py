@@ -1,6 +1,11 @@
+import datetime
+import random
+import string
 import tempfile
+from urllib.parse import urlparse
 
-from odoo.tests import TransactionCase
+from odoo import fields
+from odoo.tests import Form, TransactionCase, common, new_test_user
 
 from ..urssaf.client import TOKEN_CACHE
 from ..urssaf.sandbox.server import SandboxServer
@@ -9,12 +14,27 @@ SANDBOX_CLIENT_ID = "odoo-test-client"
 SANDBOX_CLIENT_SECRET = "odoo-test-secret"
 
 
+def last_month():
+    """First and last day of the previous calendar month (complete services)."""
+    first_of_month = datetime.date.today().replace(day=1)
+    end = first_of_month - datetime.timedelta(days=1)
+    return end.replace(day=1), end
+
+
 class AiciSandboxCase(TransactionCase):
     """Starts the local Urssaf sandbox on a free loopback port for the class.
 
     The tests talk to it over real HTTP (Odoo's test blocker lets loopback
     through) and point the test company at it.
     """
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        # Real HTTP to the loopback sandbox, with the client's own (connect,
+        # read) timeouts; anything else stays blocked by Odoo.
+        if urlparse(r.url).hostname in ("127.0.0.1", "localhost"):
+            return common._super_send(s, r, **kw)
+        return super()._request_handler(s, r, **kw)
 
     @classmethod
     def setUpClass(cls):
@@ -33,11 +53,145 @@ class AiciSandboxCase(TransactionCase):
         TOKEN_CACHE.clear()
         cls.addClassCleanup(TOKEN_CACHE.clear)
         cls.company = cls.env.company
+        euro = cls.env.ref("base.EUR")
+        euro.active = True
         cls.company.write(
             {
+                "currency_id": euro.id,
+                "country_id": cls.env.ref("base.fr").id,
                 "aici_environment": "custom",
                 "aici_api_base_url": cls.sandbox.url,
                 "aici_client_id": SANDBOX_CLIENT_ID,
                 "aici_client_secret": SANDBOX_CLIENT_SECRET,
+                "aici_nova_number": "552100554",
             }
         )
+        cls.manager = new_test_user(
+            cls.env,
+            login="aici_manager",
+            name="AICI Manager",
+            groups="account.group_account_manager,l10n_fr_aici.group_aici_manager",
+        )
+        cls.accountant = new_test_user(
+            cls.env,
+            login="aici_accountant",
+            name="Plain Accountant",
+            groups="account.group_account_invoice",
+        )
+
+    def setUp(self):
+        super().setUp()
+        # Each test starts from an empty Urssaf: invoice numbers restart with
+        # every rolled-back test.
+        self.sandbox.control("POST", "/_sandbox/reset")
+
+    def sandbox_calls(self, operation=None):
+        calls = self.sandbox.control("GET", "/_sandbox/calls")
+        return [c for c in calls if operation is None or c["operation"] == operation]
+
+    def reset_calls(self):
+        self.sandbox.control("DELETE", "/_sandbox/calls")
+
+    def fault(self, operation, kind, **extra):
+        self.sandbox.control(
+            "POST",
+            "/_sandbox/faults",
+            json=dict({"operation": operation, "kind": kind}, **extra),
+        )
+
+    @classmethod
+    def client_values(cls, **overrides):
+        """Registration data of a valid, unique client."""
+        suffix = "".join(random.choices(string.ascii_uppercase, k=6))
+        values = {
+            "name": f"Jeanne {suffix} Martin",
+            "is_company": False,
+            "aici_civility": "2",
+            "aici_birth_name": "Durand",
+            "aici_usage_name": "Martin",
+            "aici_first_names": f"Jeanne {suffix.capitalize()}",
+            "aici_birth_date": datetime.date(1980, 3, 29),
+            "aici_birth_country_code": "99100",
+            "aici_birth_commune_code": "69123",
+            "aici_birth_commune_label": "Lyon",
+            "aici_mobile": "0605040302",
+            "aici_email": f"jeanne.{suffix.lower()}@example.fr",
+            "aici_street_number": "8",
+            "aici_street_letter": "B",
+            "aici_street_type": "R",
+            "aici_street_label": "du Soleil",
+            "aici_commune_code": "69381",
+            "aici_commune_label": "LYON 01",
+            "aici_zip": "69001",
+            "aici_country_code": "99100",
+            "aici_iban": "FR7630006000011234567890189",
+            "aici_bic": "BNAPFRPPXXX",
+            "aici_bank_holder": "Mme Jeanne Martin",
+            "aici_data_checked": True,
+        }
+        values.update(overrides)
+        return values
+
+    def enrol(self, partner):
+        wizard = (
+            self.env["aici.enrolment.wizard"]
+            .with_user(self.manager)
+            .with_context(active_model="res.partner", active_ids=partner.ids)
+            .create({"confirm_checked": True})
+        )
+        wizard.action_enrol()
+        return wizard
+
+    def activate(self, partner, at=None):
+        at = at or datetime.datetime.combine(last_month()[0], datetime.time(0, 0))
+        self.sandbox.control(
+            "POST",
+            f"/_sandbox/particulier/{partner.aici_id_client}/activate",
+            json={"at": at.strftime("%Y-%m-%dT%H:%M:%SZ")},
+        )
+        partner.with_user(self.manager).action_aici_refresh_status()
+
+    def active_client(self, **overrides):
+        partner = self.env["res.partner"].create(self.client_values(**overrides))
+        self.enrol(partner)
+        self.activate(partner)
+        self.assertEqual(partner.aici_state, "active")
+        return partner
+
+    @classmethod
+    def service_product(cls, nature="60", name="Ménage", hourly=True):
+        uom = cls.env.ref("uom.product_uom_hour" if hourly else "uom.product_uom_unit")
+        return cls.env["product.product"].create(
+            {
+                "name": name,
+                "type": "service",
+                "uom_id": uom.id,
+                "uom_po_id": uom.id,
+                "list_price": 25.0,
+                "taxes_id": [fields.Command.clear()],
+                "aici_nature_code": nature,
+            }
+        )
+
+    def invoice(self, partner, lines=None, post=True, move_type="out_invoice"):
+        """A customer invoice of last month's services (no tax by default)."""
+        start, end = last_month()
+        product = getattr(self, "product", None) or self.service_product()
+        lines = lines or [(product, 12.0, 22.0)]
+        form = Form(
+            self.env["account.move"].with_context(default_move_type=move_type)
+        )
+        form.partner_id = partner
+        form.invoice_date = end
+        for line_product, quantity, price in lines:
+            with form.invoice_line_ids.new() as line:
+                line.product_id = line_product
+                line.quantity = quantity
+                line.price_unit = price
+                line.tax_ids.clear()
+        move = form.save()
+        move.aici_period_start = start
+        move.aici_period_end = end
+        if post:
+            move.action_post()
+        return move

@@ -63,7 +63,7 @@ class TestSettings(AiciSandboxCase):
     def test_secret_reserved_to_administrators(self):
         accountant = new_test_user(
             self.env,
-            login="aici_accountant",
+            login="aici_account_manager",
             groups="account.group_account_manager",
         )
         company = self.company.with_user(accountant)

@@ -330,6 +330,7 @@ def test_malformed_answer_is_maybe_received(sandbox, client, active_client_id):
 
 
 def test_token_failure_never_counts_as_sent(sandbox, client, active_client_id):
+    client.token_cache.clear()
     sandbox.control(
         "POST", "/_sandbox/faults", json={"operation": "token", "kind": "http_503"}
     )

@@ -1,0 +1,272 @@
+import datetime
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from ..urssaf.contract import validate
+from ..urssaf.payload import build_payment_request
+from .common import AiciSandboxCase, last_month
+
+DAY = 24 * 3600
+
+
+@tagged("post_install", "-at_install")
+class TestInvoiceSend(AiciSandboxCase):
+    @classmethod
+    def default_env_context(cls):
+        return {}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.service_product()
+        cls.env.user.groups_id |= cls.env.ref("l10n_fr_aici.group_aici_manager")
+
+    def setUp(self):
+        super().setUp()
+        self.client = self.active_client()
+
+    def advance(self, seconds):
+        self.sandbox.control("POST", "/_sandbox/clock", json={"advance": seconds})
+
+    def send(self, moves):
+        return moves.with_user(self.accountant).action_aici_send()
+
+    def refresh(self, moves):
+        moves.with_user(self.accountant).action_aici_refresh()
+
+    # ----------------------------------------------------------- lifecycle
+    def test_ready_only_when_posted_for_active_client(self):
+        draft = self.invoice(self.client, post=False)
+        self.assertEqual(draft.aici_state, "not_applicable")
+        draft.action_post()
+        self.assertEqual(draft.aici_state, "ready")
+        stranger = self.env["res.partner"].create({"name": "Not enrolled"})
+        self.assertEqual(self.invoice(stranger).aici_state, "not_applicable")
+
+    def test_happy_path_to_paid(self):
+        move = self.invoice(self.client)
+        action = self.send(move)
+        self.assertEqual(action["params"]["type"], "success", action["params"])
+        self.assertEqual(move.aici_state, "sent")
+        self.assertEqual(move.aici_status_code, "10")
+        self.assertTrue(move.aici_request_id)
+        stored = self.sandbox.control("GET", "/_sandbox/demandePaiement")
+        self.assertEqual(
+            [r["idDemandePaiement"] for r in stored if r["numFactureTiers"] == move.name],
+            [move.aici_request_id],
+        )
+        expected = [
+            (2 * 3600, "waiting_client", "20"),
+            (2 * DAY, "validated", "30"),
+            (2 * DAY, "debited", "50"),
+            (2 * DAY, "paid", "70"),
+        ]
+        for seconds, state, code in expected:
+            self.advance(seconds)
+            self.refresh(move)
+            self.assertEqual((move.aici_state, move.aici_status_code), (state, code))
+        self.assertEqual(move.aici_transfer_amount, move.amount_total)
+        self.assertTrue(move.aici_transfer_date)
+        self.assertTrue(move.aici_next_check, "paid requests stay watched")
+        bodies = " ".join(move.message_ids.mapped("body"))
+        for label in ("Payée", "Validée", "Prélevée"):
+            self.assertIn(label, bodies)
+
+    def test_client_refusal(self):
+        move = self.invoice(self.client)
+        self.send(move)
+        self.sandbox.control(
+            "POST",
+            f"/_sandbox/demandePaiement/{move.aici_request_id}/outcome",
+            json={
+                "outcome": "refuse",
+                "code": "REGUL_NB_QTE_FACT",
+                "commentaire": "Seulement 10 heures",
+            },
+        )
+        self.refresh(move)
+        self.assertEqual(move.aici_state, "refused")
+        self.assertEqual(move.aici_rejection_code, "REGUL_NB_QTE_FACT")
+        self.assertEqual(move.aici_rejection_comment, "Seulement 10 heures")
+        self.assertFalse(move.aici_next_check)
+        self.assertEqual(len(move.activity_ids), 1)
+        self.assertIn("10 heures", move.activity_ids.note)
+        # Never resent under the same number.
+        with self.assertRaises(UserError) as error:
+            self.send(move)
+        self.assertIn("credit note", str(error.exception))
+
+    def test_unpaid_then_recovered(self):
+        move = self.invoice(self.client)
+        self.send(move)
+        self.sandbox.control(
+            "POST",
+            f"/_sandbox/demandePaiement/{move.aici_request_id}/outcome",
+            json={"outcome": "unpaid", "then": "recover"},
+        )
+        self.advance(4 * DAY + 2 * 3600)
+        self.refresh(move)
+        self.assertEqual(move.aici_state, "debited")
+        self.advance(DAY + 60)
+        self.refresh(move)
+        self.assertEqual(move.aici_state, "unpaid")
+        self.assertEqual(len(move.activity_ids), 1)
+        self.advance(DAY + 60)
+        self.refresh(move)
+        self.assertEqual((move.aici_state, move.aici_status_code), ("recovered", "120"))
+        self.assertFalse(move.aici_next_check)
+
+    def test_cancellation(self):
+        move = self.invoice(self.client)
+        self.send(move)
+        with self.assertRaises(UserError) as error:
+            move.button_draft()
+        self.assertIn("cancellation must be requested from Urssaf", str(error.exception))
+        self.assertTrue(move.need_cancel_request)
+        move.button_request_cancel()
+        self.assertEqual(move.aici_state, "to_check")
+        self.advance(3 * 3600)
+        self.refresh(move)
+        self.assertEqual(move.aici_state, "to_check", "kept until Urssaf cancels")
+        self.sandbox.control(
+            "POST",
+            f"/_sandbox/demandePaiement/{move.aici_request_id}/outcome",
+            json={"outcome": "cancel", "code": "ANNUL_ERR_MNT"},
+        )
+        self.refresh(move)
+        self.assertEqual((move.aici_state, move.aici_status_code), ("cancelled", "110"))
+        self.assertEqual(move.aici_rejection_code, "ANNUL_ERR_MNT")
+        self.assertFalse(move.need_cancel_request)
+        move.button_draft()
+        self.assertEqual(move.state, "draft")
+
+    # -------------------------------------------------------------- refusals
+    def test_business_error_from_urssaf(self):
+        move = self.invoice(self.client)
+        # Urssaf knows another birth date than the one now in Odoo.
+        self.client.aici_birth_date = datetime.date(1981, 3, 29)
+        self.send(move)
+        self.assertEqual(move.aici_state, "error")
+        self.assertIn("ERR_PARTICULIER_INCONNU", move.aici_last_error)
+        self.assertFalse(move.aici_request_id)
+        # Fixed, it goes.
+        self.client.aici_birth_date = datetime.date(1980, 3, 29)
+        self.send(move)
+        self.assertEqual(move.aici_state, "sent")
+
+    def assert_blocked(self, move, fragment):
+        self.reset_calls()
+        with self.assertRaises(UserError) as error:
+            self.send(move)
+        self.assertIn(fragment, str(error.exception))
+        self.assertEqual(self.sandbox_calls("submit"), [])
+
+    def test_preflight_rules(self):
+        start, end = last_month()
+        credit_note = self.invoice(self.client, move_type="out_refund")
+        self.assert_blocked(credit_note, "Credit notes are never sent")
+
+        draft = self.invoice(self.client, post=False)
+        self.assert_blocked(draft, "posted")
+
+        waiting = self.env["res.partner"].create(self.client_values())
+        self.enrol(waiting)
+        self.assert_blocked(self.invoice(waiting), "not active")
+
+        two_months = self.invoice(self.client)
+        two_months.aici_period_start = start - datetime.timedelta(days=1)
+        self.assert_blocked(two_months, "mois")
+
+        future = self.invoice(self.client)
+        future.aici_period_start = fields.Date.today().replace(day=1)
+        future.aici_period_end = fields.Date.today() + datetime.timedelta(days=1)
+        self.assert_blocked(future, "futur")
+
+        no_nature = self.service_product(nature=False, name="Sans nature")
+        self.assert_blocked(
+            self.invoice(self.client, lines=[(no_nature, 1.0, 30.0)]), "nature"
+        )
+
+        negative = self.invoice(
+            self.client, lines=[(self.product, 10.0, 22.0), (self.product, 1.0, -20.0)]
+        )
+        self.assert_blocked(negative, "négati")
+
+        late = self.env["res.partner"].create(self.client_values())
+        self.enrol(late)
+        self.activate(
+            late, at=datetime.datetime.combine(start, datetime.time(8, 0))
+            + datetime.timedelta(days=10)
+        )
+        before_activation = self.invoice(late)
+        before_activation.aici_period_end = start + datetime.timedelta(days=5)
+        self.assert_blocked(before_activation, "activ")
+
+    def test_mixed_selection(self):
+        good = self.invoice(self.client)
+        other_good = self.invoice(self.client)
+        credit_note = self.invoice(self.client, move_type="out_refund")
+        self.reset_calls()
+        action = self.send(good | other_good | credit_note)
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn(credit_note.name, action["params"]["message"])
+        self.assertEqual((good | other_good).mapped("aici_state"), ["sent", "sent"])
+        self.assertEqual(credit_note.aici_state, "not_applicable")
+        submits = self.sandbox_calls("submit")
+        self.assertEqual([c["items"] for c in submits], [2])
+
+    def test_cron_batches_at_most_ten_per_call(self):
+        moves = self.env["account.move"]
+        for _index in range(12):
+            moves |= self.invoice(self.client)
+        moves.write({"aici_state": "queued"})
+        self.reset_calls()
+        self.env["account.move"]._cron_aici_send()
+        self.assertEqual(set(moves.mapped("aici_state")), {"sent"})
+        self.assertEqual([c["items"] for c in self.sandbox_calls("submit")], [10, 2])
+        # Status refresh: ids by 10 per search as well.
+        moves.write({"aici_next_check": fields.Datetime.now()})
+        self.reset_calls()
+        self.env["account.move"]._cron_aici_refresh_status()
+        self.assertEqual([c["items"] for c in self.sandbox_calls("search")], [10, 2])
+
+    def test_batch_size_setting(self):
+        self.company.aici_batch_size = 3
+        moves = self.env["account.move"]
+        for _index in range(4):
+            moves |= self.invoice(self.client)
+        self.reset_calls()
+        self.send(moves)
+        self.assertEqual([c["items"] for c in self.sandbox_calls("submit")], [3, 1])
+
+    def test_payload_follows_the_official_contract(self):
+        move = self.invoice(
+            self.client,
+            lines=[(self.product, 3.0, 33.333), (self.product, 1.5, 21.01)],
+        )
+        payload = build_payment_request(move._aici_payment_request())
+        self.assertEqual(validate("InputDemandePaiement", payload), [])
+        lines = payload["inputPrestations"]
+        self.assertAlmostEqual(
+            sum(line["mntPrestationTTC"] for line in lines), payload["mntFactureTTC"]
+        )
+        for line in lines:
+            self.assertAlmostEqual(
+                round(line["quantite"] * line["mntUnitaireTTC"], 2),
+                line["mntPrestationTTC"],
+            )
+        self.assertEqual(lines[0]["complement2"], "SAP552100554")
+        self.send(move)
+        self.assertEqual(move.aici_state, "sent")
+
+    def test_send_button_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["l10n_fr_aici"], ["fr_FR"])
+        arch = (
+            self.env["account.move"]
+            .with_context(lang="fr_FR")
+            .get_view(self.env.ref("account.view_move_form").id)["arch"]
+        )
+        self.assertIn("Envoyer à l'Urssaf", arch)
