@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "wizards/aici_enrolment_wizard_views.xml",
+        "views/aici_exchange_views.xml",
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
         "views/account_move_views.xml",

@@ -112,6 +112,12 @@ class AccountMove(models.Model):
     )
     aici_next_check = fields.Datetime(copy=False, readonly=True, index="btree_not_null")
     aici_last_error = fields.Text(string="Last Urssaf Error", copy=False, readonly=True)
+    aici_exchange_ids = fields.One2many(
+        "aici.exchange",
+        "move_id",
+        string="Urssaf Exchanges",
+        groups="l10n_fr_aici.group_aici_manager",
+    )
     aici_cancel_requested = fields.Boolean(
         string="Cancellation Requested", copy=False, readonly=True
     )
@@ -469,26 +475,33 @@ class AccountMove(models.Model):
     def _aici_submit_batch(self, client, outcome):
         payloads = [build_payment_request(m._aici_payment_request()) for m in self]
         now = fields.Datetime.now()
+        # Write-ahead: should the process die after the call and before the
+        # answer is saved, the next run finds these invoices "to check" and
+        # reconciles them with a search instead of sending them again.
+        self.write(
+            {
+                "aici_state": "to_check",
+                "aici_last_error": _("Sending to Urssaf in progress."),
+                "aici_next_check": now + timedelta(minutes=15),
+            }
+        )
+        if self._can_commit():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         try:
             items = client.submit_payment_requests(payloads)
         except BusinessError as error:
             # The whole call was refused before processing (format): nothing
             # was created at Urssaf.
+            self._aici_journal(client)
             self._aici_set_error(error.explain())
             outcome["refused"] |= self
             return
-        except NotReceivedError as error:
-            self.write(
-                {
-                    "aici_state": "queued",
-                    "aici_last_error": error.explain(),
-                    "aici_next_check": now + timedelta(minutes=15),
-                }
-            )
-            outcome["queued"] |= self
-            return
         except UrssafError as error:
-            if not error.maybe_received:
+            self._aici_journal(client)
+            if error.maybe_received:
+                self._aici_set_to_check(error.explain())
+                outcome["to_check"] |= self
+            else:
                 self.write(
                     {
                         "aici_state": "queued",
@@ -497,9 +510,6 @@ class AccountMove(models.Model):
                     }
                 )
                 outcome["queued"] |= self
-                return
-            self._aici_set_to_check(error.explain())
-            outcome["to_check"] |= self
             return
         try:
             self._aici_apply_submission(items, outcome, client)
@@ -514,6 +524,14 @@ class AccountMove(models.Model):
 
     def _aici_apply_submission(self, items, outcome, client):
         by_number = parse_submission(items)
+        self._aici_journal(
+            client,
+            {
+                move: [e.code for e in by_number[move.name].errors]
+                for move in self
+                if move.name in by_number and by_number[move.name].errors
+            },
+        )
         now = fields.Datetime.now()
         duplicates = self.browse()
         for move in self:
@@ -559,6 +577,12 @@ class AccountMove(models.Model):
             for move in duplicates:
                 key = "sent" if move.aici_request_id else "to_check"
                 outcome[key] |= move
+
+    def _aici_journal(self, client, codes=None):
+        if self:
+            self.env["aici.exchange"]._aici_record(
+                client, self.company_id[:1], self, codes
+            )
 
     def _aici_set_error(self, text):
         self.write({"aici_state": "error", "aici_last_error": text})
@@ -620,6 +644,7 @@ class AccountMove(models.Model):
                     date_end=format_date(max(dates)),
                 )
             except UrssafError as error:
+                self._aici_journal(client)
                 self.write(
                     {
                         "aici_last_error": error.explain(),
@@ -628,6 +653,7 @@ class AccountMove(models.Model):
                 )
                 return
         except UrssafError as error:
+            self._aici_journal(client)
             self.write(
                 {
                     "aici_last_error": error.explain(),
@@ -635,6 +661,7 @@ class AccountMove(models.Model):
                 }
             )
             return
+        self._aici_journal(client)
         infos = parse_search(body)
         for move in self:
             partner = move._aici_client_partner().sudo()
@@ -694,6 +721,7 @@ class AccountMove(models.Model):
                             ids=batch.mapped("aici_request_id")
                         )
                     except UrssafError as error:
+                        batch._aici_journal(client)
                         batch.write(
                             {
                                 "aici_last_error": error.explain(),
@@ -701,6 +729,7 @@ class AccountMove(models.Model):
                             }
                         )
                         continue
+                    batch._aici_journal(client)
                     infos = {i.request_id: i for i in parse_search(body)}
                     for move in batch:
                         info = infos.get(move.aici_request_id)

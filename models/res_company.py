@@ -80,11 +80,16 @@ class ResCompany(models.Model):
         """An Urssaf client with this company's own credentials."""
         self.ensure_one()
         company = self.sudo()
+        params = self.env["ir.config_parameter"].sudo()
         try:
             return UrssafClient(
                 self._aici_base_url(),
                 company.aici_client_id,
                 company.aici_client_secret,
+                connect_timeout=float(
+                    params.get_param("l10n_fr_aici.connect_timeout", 10)
+                ),
+                read_timeout=float(params.get_param("l10n_fr_aici.read_timeout", 60)),
             )
         except ConfigurationError as error:
             raise UserError(

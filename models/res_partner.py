@@ -155,6 +155,12 @@ class ResPartner(models.Model):
     aici_next_check = fields.Datetime(copy=False, readonly=True, index=True)
     aici_last_error = fields.Text(string="Last Urssaf Error", copy=False, readonly=True)
     aici_waiting_alert_sent = fields.Boolean(copy=False, readonly=True)
+    aici_exchange_ids = fields.One2many(
+        "aici.exchange",
+        "partner_id",
+        string="Urssaf Exchanges",
+        groups=_PERSONAL_GROUP,
+    )
     aici_problems = fields.Text(
         string="Data to Fix",
         compute="_compute_aici_problems",
@@ -363,10 +369,12 @@ class ResPartner(models.Model):
         try:
             id_client = client.register_particulier(payload)
         except BusinessError as error:
+            self._aici_journal(company, client)
             text = error.explain()
             self._aici_record_failure(text)
             return text
         except UrssafError as error:
+            self._aici_journal(company, client)
             text = error.explain()
             if error.maybe_received:
                 text += " " + _(
@@ -376,6 +384,7 @@ class ResPartner(models.Model):
                 )
             self._aici_record_failure(text)
             return text
+        self._aici_journal(company, client)
         now = fields.Datetime.now()
         self.write(
             {
@@ -401,6 +410,9 @@ class ResPartner(models.Model):
             )
         )
         return None
+
+    def _aici_journal(self, company, client):
+        self.env["aici.exchange"]._aici_record(client, company, self)
 
     def _aici_record_failure(self, text):
         self.write({"aici_last_error": text})
@@ -430,9 +442,11 @@ class ResPartner(models.Model):
     def _aici_refresh_one(self, client):
         self.ensure_one()
         now = fields.Datetime.now()
+        company = self.aici_company_id or self.env.company
         try:
             body = client.get_particulier_status(self.aici_id_client)
         except BusinessError as error:
+            self._aici_journal(company, client)
             self.write(
                 {
                     "aici_state": "error",
@@ -444,6 +458,7 @@ class ResPartner(models.Model):
             return
         except UrssafError as error:
             # Urssaf not reachable: keep the state, retry later.
+            self._aici_journal(company, client)
             self.write(
                 {
                     "aici_last_error": error.explain(),
@@ -451,6 +466,7 @@ class ResPartner(models.Model):
                 }
             )
             return
+        self._aici_journal(company, client)
         status = parse_particulier_status(body)
         previous = self.aici_state
         values = {

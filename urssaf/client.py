@@ -13,6 +13,7 @@ secrets.
 import logging
 import threading
 import time
+from dataclasses import dataclass, field
 
 import requests
 
@@ -40,6 +41,19 @@ MAX_IDS_PER_SEARCH = 10
 # Operations that create something at Urssaf: a server error after sending them
 # may hide a success.
 _CREATING_OPERATIONS = frozenset({"register", "submit"})
+
+
+@dataclass
+class Exchange:
+    """What the journal keeps of one HTTP exchange with Urssaf."""
+
+    operation: str
+    duration: float = 0.0
+    http_status: int | None = None
+    correlation_id: str = ""
+    outcome: str = ""
+    codes: list = field(default_factory=list)
+    detail: str = ""
 
 
 class TokenCache:
@@ -123,6 +137,9 @@ class UrssafClient:
         self.token_cache = token_cache if token_cache is not None else TOKEN_CACHE
         self.http_calls = 0
         self.last_correlation_id = ""
+        # One entry per HTTP exchange, for the caller's journal: no body, no
+        # token, no personal data.
+        self.exchanges = []
 
     def __repr__(self):
         return f"<UrssafClient {self.base_url} client_id={self.client_id}>"
@@ -309,6 +326,8 @@ class UrssafClient:
         self._raise_for_server_error(operation, response)
         if response.status_code >= 400:
             errors = parse_errors(self._json(response, operation, strict=False))
+            if self.exchanges:
+                self.exchanges[-1].codes = [e.code for e in errors]
             raise BusinessError(
                 errors,
                 operation=operation,
@@ -316,6 +335,20 @@ class UrssafClient:
                 correlation_id=self.last_correlation_id,
             )
         return self._json(response, operation)
+
+    def pop_exchanges(self):
+        """The exchanges recorded since the last call, oldest first."""
+        exchanges, self.exchanges = self.exchanges, []
+        return exchanges
+
+    def _record(self, operation, started, **values):
+        entry = Exchange(
+            operation=operation,
+            duration=round(time.monotonic() - started, 3),
+            **values,
+        )
+        self.exchanges.append(entry)
+        return entry
 
     def _send(self, operation, method, url, **kwargs):
         started = time.monotonic()
@@ -326,7 +359,14 @@ class UrssafClient:
             )
         except requests.exceptions.RequestException as exc:
             duration = time.monotonic() - started
-            if _classify_connection_error(exc):
+            reached = not _classify_connection_error(exc)
+            self._record(
+                operation,
+                started,
+                outcome="maybe_received" if reached else "not_received",
+                detail=type(exc).__name__,
+            )
+            if not reached:
                 _logger.warning(
                     "Urssaf %s: not reached after %.2fs (%s)",
                     operation,
@@ -355,6 +395,13 @@ class UrssafClient:
             or ""
         )
         self.last_correlation_id = correlation_id
+        self._record(
+            operation,
+            started,
+            http_status=response.status_code,
+            correlation_id=correlation_id,
+            outcome="answered",
+        )
         _logger.info(
             "Urssaf %s: HTTP %s in %.2fs (correlation id %s)",
             operation,
@@ -368,6 +415,8 @@ class UrssafClient:
         if response.status_code < 500:
             return
         errors = parse_errors(self._json(response, operation, strict=False))
+        if self.exchanges:
+            self.exchanges[-1].codes = [e.code for e in errors]
         detail = "; ".join(e.code for e in errors) if errors else ""
         if response.status_code == 503:
             message = "Le service Urssaf est indisponible (maintenance)."

@@ -349,3 +349,36 @@ def test_logs_hold_no_secret_nor_personal_data(sandbox, client, caplog):
     assert "HTTP 200" in text
     for secret in (sandbox.client_secret, token, IBAN, "1980-03-29", "Durand"):
         assert secret not in text
+
+
+def test_exchanges_are_recorded_without_personal_data(sandbox, client):
+    payload = particulier()
+    payload["coordonneeBancaire"] = dict(
+        payload["coordonneeBancaire"], iban="FR7630006000011234567890188"
+    )
+    with pytest.raises(BusinessError):
+        client.register_particulier(payload)
+    token, register = client.pop_exchanges()
+    assert (token.operation, token.http_status, token.outcome) == (
+        "token",
+        200,
+        "answered",
+    )
+    assert register.operation == "register"
+    assert register.http_status == 400
+    assert register.codes == ["ERR_COORDONNEES_BANCAIRES"]
+    assert register.correlation_id
+    assert client.pop_exchanges() == []
+    text = repr([token, register])
+    assert IBAN[:10] not in text and "Durand" not in text
+
+
+def test_exchange_of_an_unreachable_gateway():
+    with UrssafClient(
+        "http://127.0.0.1:9", "id", "secret", token_cache=TokenCache()
+    ) as offline:
+        with pytest.raises(NotReceivedError):
+            offline.get_token()
+        (exchange,) = offline.pop_exchanges()
+    assert exchange.outcome == "not_received"
+    assert exchange.http_status is None
