@@ -475,18 +475,7 @@ class AccountMove(models.Model):
     def _aici_submit_batch(self, client, outcome):
         payloads = [build_payment_request(m._aici_payment_request()) for m in self]
         now = fields.Datetime.now()
-        # Write-ahead: should the process die after the call and before the
-        # answer is saved, the next run finds these invoices "to check" and
-        # reconciles them with a search instead of sending them again.
-        self.write(
-            {
-                "aici_state": "to_check",
-                "aici_last_error": _("Sending to Urssaf in progress."),
-                "aici_next_check": now + timedelta(minutes=15),
-            }
-        )
-        if self._can_commit():
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+        self._aici_mark_sending()
         try:
             items = client.submit_payment_requests(payloads)
         except BusinessError as error:
@@ -521,6 +510,23 @@ class AccountMove(models.Model):
                 _("The answer of Urssaf could not be recorded; to be checked.")
             )
             outcome["to_check"] |= left
+
+    def _aici_mark_sending(self):
+        """Write-ahead mark, committed before the call to Urssaf.
+
+        Should the process die after the call and before the answer is saved,
+        the next run finds these invoices "to check" and reconciles them with a
+        search instead of sending them again.
+        """
+        self.write(
+            {
+                "aici_state": "to_check",
+                "aici_last_error": _("Sending to Urssaf in progress."),
+                "aici_next_check": fields.Datetime.now() + timedelta(minutes=15),
+            }
+        )
+        if self._can_commit():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _aici_apply_submission(self, items, outcome, client):
         by_number = parse_submission(items)
