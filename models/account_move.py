@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import split_every
+from odoo.tools import mute_logger, split_every
 
 from ..urssaf.catalogues import payment_status_label
 from ..urssaf.data_types import PaymentRequest, ServiceLine
@@ -268,10 +268,14 @@ class AccountMove(models.Model):
                 if move.aici_state in ("refused", "cancelled"):
                     messages.append(
                         _(
-                            "Urssaf %(state)s this payment request: it cannot be "
-                            "sent again under the same number. Issue a credit note "
-                            "and a new invoice.",
-                            state=dict(AICI_MOVE_STATES)[move.aici_state].lower(),
+                            "Urssaf status of this payment request: %(state)s. It "
+                            "cannot be sent again under the same number: issue a "
+                            "credit note and a new invoice.",
+                            state=dict(
+                                move._fields["aici_state"]._description_selection(
+                                    self.env
+                                )
+                            )[move.aici_state],
                         )
                     )
                 else:
@@ -416,7 +420,8 @@ class AccountMove(models.Model):
         if not self:
             return self
         try:
-            with self.env.cr.savepoint(flush=False):
+            # A refused lock is expected here: keep it out of the error log.
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
                     "SELECT id FROM account_move WHERE id IN %s FOR UPDATE NOWAIT",
                     [tuple(self.ids)],

@@ -21,24 +21,21 @@ def last_month():
     return end.replace(day=1), end
 
 
-class AiciSandboxCase(TransactionCase):
+class AiciSandboxMixin:
     """Starts the local Urssaf sandbox on a free loopback port for the class.
 
-    The tests talk to it over real HTTP (Odoo's test blocker lets loopback
-    through) and point the test company at it.
+    The tests talk to it over real HTTP: Odoo's test blocker lets loopback
+    through, with the client's own (connect, read) timeouts.
     """
 
     @classmethod
     def _request_handler(cls, s, r, /, **kw):
-        # Real HTTP to the loopback sandbox, with the client's own (connect,
-        # read) timeouts; anything else stays blocked by Odoo.
         if urlparse(r.url).hostname in ("127.0.0.1", "localhost"):
             return common._super_send(s, r, **kw)
         return super()._request_handler(s, r, **kw)
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
+    def start_sandbox(cls):
         cls._sandbox_dir = tempfile.TemporaryDirectory(prefix="aici-sandbox-")
         cls.addClassCleanup(cls._sandbox_dir.cleanup)
         cls.sandbox = SandboxServer(
@@ -52,52 +49,16 @@ class AiciSandboxCase(TransactionCase):
         cls.addClassCleanup(cls.sandbox.stop)
         TOKEN_CACHE.clear()
         cls.addClassCleanup(TOKEN_CACHE.clear)
-        cls.company = cls.env.company
-        euro = cls.env.ref("base.EUR")
-        euro.active = True
-        cls.company.write(
-            {
-                "currency_id": euro.id,
-                "country_id": cls.env.ref("base.fr").id,
-                "aici_environment": "custom",
-                "aici_api_base_url": cls.sandbox.url,
-                "aici_client_id": SANDBOX_CLIENT_ID,
-                "aici_client_secret": SANDBOX_CLIENT_SECRET,
-                "aici_nova_number": "552100554",
-            }
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="aici_manager",
-            name="AICI Manager",
-            groups="account.group_account_manager,l10n_fr_aici.group_aici_manager",
-        )
-        cls.accountant = new_test_user(
-            cls.env,
-            login="aici_accountant",
-            name="Plain Accountant",
-            groups="account.group_account_invoice",
-        )
 
-    def setUp(self):
-        super().setUp()
-        # Each test starts from an empty Urssaf: invoice numbers restart with
-        # every rolled-back test.
-        self.sandbox.control("POST", "/_sandbox/reset")
-
-    def sandbox_calls(self, operation=None):
-        calls = self.sandbox.control("GET", "/_sandbox/calls")
-        return [c for c in calls if operation is None or c["operation"] == operation]
-
-    def reset_calls(self):
-        self.sandbox.control("DELETE", "/_sandbox/calls")
-
-    def fault(self, operation, kind, **extra):
-        self.sandbox.control(
-            "POST",
-            "/_sandbox/faults",
-            json=dict({"operation": operation, "kind": kind}, **extra),
-        )
+    @staticmethod
+    def company_values(url):
+        return {
+            "aici_environment": "custom",
+            "aici_api_base_url": url,
+            "aici_client_id": SANDBOX_CLIENT_ID,
+            "aici_client_secret": SANDBOX_CLIENT_SECRET,
+            "aici_nova_number": "552100554",
+        }
 
     @classmethod
     def client_values(cls, **overrides):
@@ -131,6 +92,57 @@ class AiciSandboxCase(TransactionCase):
         }
         values.update(overrides)
         return values
+
+
+class AiciSandboxCase(AiciSandboxMixin, TransactionCase):
+    """A company configured against the local sandbox, and test users."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.start_sandbox()
+        cls.company = cls.env.company
+        euro = cls.env.ref("base.EUR")
+        euro.active = True
+        cls.company.write(
+            dict(
+                cls.company_values(cls.sandbox.url),
+                currency_id=euro.id,
+                country_id=cls.env.ref("base.fr").id,
+            )
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="aici_manager",
+            name="AICI Manager",
+            groups="account.group_account_manager,l10n_fr_aici.group_aici_manager",
+        )
+        cls.accountant = new_test_user(
+            cls.env,
+            login="aici_accountant",
+            name="Plain Accountant",
+            groups="account.group_account_invoice",
+        )
+
+    def setUp(self):
+        super().setUp()
+        # Each test starts from an empty Urssaf: invoice numbers restart with
+        # every rolled-back test.
+        self.sandbox.control("POST", "/_sandbox/reset")
+
+    def sandbox_calls(self, operation=None):
+        calls = self.sandbox.control("GET", "/_sandbox/calls")
+        return [c for c in calls if operation is None or c["operation"] == operation]
+
+    def reset_calls(self):
+        self.sandbox.control("DELETE", "/_sandbox/calls")
+
+    def fault(self, operation, kind, **extra):
+        self.sandbox.control(
+            "POST",
+            "/_sandbox/faults",
+            json=dict({"operation": operation, "kind": kind}, **extra),
+        )
 
     def enrol(self, partner):
         wizard = (
