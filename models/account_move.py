@@ -280,9 +280,7 @@ class AccountMove(models.Model):
                     )
                 else:
                     messages.append(_("This invoice was already sent to Urssaf."))
-            if move.currency_id != move.company_id.currency_id or (
-                move.currency_id.name != "EUR"
-            ):
+            if move.currency_id.name != "EUR":
                 messages.append(_("Only invoices in euros can be sent to Urssaf."))
             if partner.aici_state != "active":
                 messages.append(
