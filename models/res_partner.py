@@ -323,9 +323,17 @@ class ResPartner(models.Model):
         self._aici_check_manager()
         for partner in self:
             values = partner._aici_prefill_values()
-            if values:
-                values["aici_data_checked"] = False
-                partner.write(values)
+            if not values:
+                continue
+            partner.aici_data_checked = False
+            for field, value in values.items():
+                # A value Urssaf would refuse (an e-mail with "+", a landline)
+                # is left empty rather than saved: the problem list asks for it.
+                try:
+                    with self.env.cr.savepoint():
+                        partner.write({field: value})
+                except ValidationError:
+                    continue
         return True
 
     def action_aici_open_enrolment(self):

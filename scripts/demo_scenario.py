@@ -1,0 +1,288 @@
+# Demo data of `scripts/run`, played through the real local sandbox.
+#
+# Run inside `odoo shell` (which provides `env`) once the add-on is installed and
+# the sandbox listens on SANDBOX_URL. It creates a French SAP company, enrols
+# clients and sends invoices over real HTTP, steering the sandbox's control API
+# so that every client and invoice state of the add-on can be seen.
+# ruff: noqa: F821
+import datetime
+import json
+import urllib.request
+
+from odoo import fields
+from odoo.tests import Form
+
+SANDBOX_URL = "http://127.0.0.1:8099"
+CLIENT_ID, CLIENT_SECRET = "demo-client", "demo-secret"
+
+
+def control(method, path, body=None):
+    request = urllib.request.Request(
+        SANDBOX_URL + path,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Content-Type": "application/json"},
+        method=method,
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        raw = response.read()
+    return json.loads(raw) if raw else None
+
+
+def months_back(count):
+    """First and last day of the month ``count`` months before this one."""
+    first = datetime.date.today().replace(day=1)
+    for _step in range(count):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    nxt = (first + datetime.timedelta(days=32)).replace(day=1)
+    return first, nxt - datetime.timedelta(days=1)
+
+
+def iso(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def main(env):
+    if env["res.company"].search([("name", "=", "Aide à Domicile Démo")]):
+        print("Demo scenario already played.")
+        return
+    euro = env.ref("base.EUR")
+    euro.active = True
+    # chart_template_load: no automatic install of other French modules (the
+    # demo needs none of them).
+    company = env["res.company"].with_context(chart_template_load=True).create(
+        {
+            "name": "Aide à Domicile Démo",
+            "country_id": env.ref("base.fr").id,
+            "currency_id": euro.id,
+            "street": "12 rue de la République",
+            "zip": "69002",
+            "city": "Lyon",
+            "siret": "55210055400013",
+        }
+    )
+    env["account.chart.template"].try_loading("generic_coa", company, False)
+    company.currency_id = euro
+    company.write(
+        {
+            "aici_environment": "custom",
+            "aici_api_base_url": SANDBOX_URL,
+            "aici_client_id": CLIENT_ID,
+            "aici_client_secret": CLIENT_SECRET,
+            "aici_nova_number": "552100554",
+        }
+    )
+    admin = env.ref("base.user_admin")
+    admin.write({"company_ids": [fields.Command.link(company.id)]})
+    admin.company_id = company
+    env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+
+    hour = env.ref("uom.product_uom_hour")
+    products = {}
+    for key, name, nature, price, hourly in (
+        ("menage", "Ménage à domicile", "60", 24.0, True),
+        ("jardin", "Petits travaux de jardinage", "70", 30.0, True),
+        ("soutien", "Soutien scolaire", "100", 35.0, True),
+        ("info", "Assistance informatique (forfait)", "160", 60.0, False),
+        ("divers", "Frais de dossier", False, 15.0, False),
+    ):
+        values = {
+            "name": name,
+            "type": "service",
+            "list_price": price,
+            "aici_nature_code": nature,
+            "taxes_id": [fields.Command.clear()],
+            "company_id": company.id,
+        }
+        if hourly:
+            values.update(uom_id=hour.id, uom_po_id=hour.id)
+        products[key] = env["product.product"].create(values)
+
+    def client(first, last, suffix, **extra):
+        values = {
+            "name": f"{first} {last}",
+            "is_company": False,
+            "email": f"{first.lower()}.{last.lower()}@example.fr".replace("é", "e"),
+            "aici_civility": extra.pop("civility", "2"),
+            "aici_birth_name": last.upper(),
+            "aici_first_names": first,
+            "aici_birth_date": extra.pop("birth", datetime.date(1975, 5, 17)),
+            "aici_birth_country_code": "99100",
+            "aici_birth_commune_code": "69123",
+            "aici_birth_commune_label": "LYON",
+            "aici_mobile": f"06123456{suffix:02d}",
+            "aici_email": f"{first.lower()}.{last.lower()}@example.fr".replace(
+                "é", "e"
+            ),
+            "aici_street_number": str(suffix),
+            "aici_street_type": "R",
+            "aici_street_label": "de la Charité",
+            "aici_commune_code": "69382",
+            "aici_commune_label": "LYON 02",
+            "aici_zip": "69002",
+            "aici_country_code": "99100",
+            "aici_iban": "FR7630006000011234567890189",
+            "aici_bic": "BNAPFRPPXXX",
+            "aici_bank_holder": f"{first} {last}",
+            "aici_data_checked": True,
+        }
+        values.update(extra)
+        return env["res.partner"].create(values)
+
+    people = {
+        "jeanne": client("Jeanne", "Martin", 1),
+        "paul": client("Paul", "Durand", 2, civility="1"),
+        "sophie": client("Sophie", "Bernard", 3),
+        "louis": client("Louis", "Petit", 4, civility="1"),
+        "claire": client("Claire", "Moreau", 5),
+        "henri": client("Henri", "Laurent", 6, civility="1"),
+        "emilie": client("Émilie", "Roux", 7),
+    }
+    # Pre-filled from the contact only: problems to fix before enrolment.
+    marc = env["res.partner"].create(
+        {
+            "name": "Marc FOURNIER",
+            "street": "5 bis avenue Jean Jaurès",
+            "zip": "69007",
+            "city": "Lyon",
+            "email": "marc+sap@example.fr",
+            "mobile": "06 98 76 54 32",
+        }
+    )
+    marc.action_aici_prefill()
+
+    to_enrol = [people[k] for k in ("jeanne", "paul", "sophie", "louis", "claire", "henri")]
+    wizard = (
+        env["aici.enrolment.wizard"]
+        .with_company(company)
+        .create(
+            {
+                "partner_ids": [fields.Command.set([p.id for p in to_enrol])],
+                "confirm_checked": True,
+            }
+        )
+    )
+    wizard.action_enrol()
+    activation = datetime.datetime.combine(months_back(3)[0], datetime.time(9, 0))
+    for key in ("jeanne", "paul", "louis", "claire", "henri"):
+        control(
+            "POST",
+            f"/_sandbox/particulier/{people[key].aici_id_client}/activate",
+            {"at": iso(activation)},
+        )
+    for key, code in (
+        ("louis", "APPAREILLAGE_NF"),
+        ("claire", "PARTICULIER_BLOQUE"),
+        ("henri", "MANDAT_ECHU"),
+    ):
+        control(
+            "POST",
+            f"/_sandbox/particulier/{people[key].aici_id_client}/status",
+            {"code": code},
+        )
+    # Sophie waits for activation: enrolled a week ago, the reminder fires.
+    people["sophie"].aici_enrolment_date = fields.Datetime.now() - datetime.timedelta(
+        days=7
+    )
+    env["res.partner"].browse([p.id for p in to_enrol])._aici_refresh_status()
+    ghost = client("Thomas", "Garnier", 8)
+    ghost.write(
+        {
+            "aici_id_client": "00000000-0000-4000-8000-000000000000",
+            "aici_company_id": company.id,
+            "aici_state": "waiting",
+        }
+    )
+    ghost._aici_refresh_status()  # unknown at Urssaf: error
+    env["res.partner"]._aici_alert_long_waits()
+
+    def invoice(partner, lines, months=2):
+        start, end = months_back(months)
+        form = Form(
+            env["account.move"].with_context(default_move_type="out_invoice")
+        )
+        form.partner_id = partner
+        form.invoice_date = end
+        form.currency_id = euro
+        for product, quantity in lines:
+            with form.invoice_line_ids.new() as line:
+                line.product_id = product
+                line.quantity = quantity
+                line.tax_ids.clear()
+        move = form.save()
+        move.write({"aici_period_start": start, "aici_period_end": end})
+        move.action_post()
+        return move
+
+    jeanne, paul = people["jeanne"], people["paul"]
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+    def send_at(moves, days_ago, fault=None):
+        control("POST", "/_sandbox/clock", {"now": iso(now - datetime.timedelta(days=days_ago))})
+        if fault:
+            control("POST", "/_sandbox/faults", fault)
+        moves._aici_submit()
+
+    paid = invoice(jeanne, [(products["menage"], 12)], months=3)
+    recovered = invoice(paul, [(products["jardin"], 6)], months=3)
+    send_at(paid | recovered, 9)
+    control(
+        "POST",
+        f"/_sandbox/demandePaiement/{recovered.aici_request_id}/outcome",
+        {"outcome": "unpaid", "then": "recover"},
+    )
+    unpaid = invoice(jeanne, [(products["soutien"], 8)], months=2)
+    send_at(unpaid, 5.5)
+    control(
+        "POST",
+        f"/_sandbox/demandePaiement/{unpaid.aici_request_id}/outcome",
+        {"outcome": "unpaid"},
+    )
+    validated = invoice(paul, [(products["menage"], 10), (products["info"], 1)])
+    refused = invoice(jeanne, [(products["jardin"], 4)])
+    cancelled = invoice(paul, [(products["soutien"], 5)])
+    send_at(validated | refused | cancelled, 2.5)
+    control(
+        "POST",
+        f"/_sandbox/demandePaiement/{refused.aici_request_id}/outcome",
+        {
+            "outcome": "refuse",
+            "code": "REGUL_NB_QTE_FACT",
+            "commentaire": "Seulement 3 heures effectuées.",
+        },
+    )
+    control(
+        "POST",
+        f"/_sandbox/demandePaiement/{cancelled.aici_request_id}/outcome",
+        {"outcome": "cancel", "code": "ANNUL_ERR_MNT"},
+    )
+    waiting = invoice(jeanne, [(products["menage"], 6)], months=1)
+    send_at(waiting, 0.2)
+    sent = invoice(paul, [(products["menage"], 3)], months=1)
+    send_at(sent, 0)
+    lost = invoice(jeanne, [(products["info"], 2)], months=1)
+    send_at(lost, 0, {"operation": "submit", "kind": "drop_after_commit"})
+    rejected = invoice(paul, [(products["jardin"], 2)], months=1)
+    send_at(
+        rejected,
+        0,
+        {"operation": "submit", "kind": "business_error", "code": "ERR_CMPT_BLOQUE"},
+    )
+    control("POST", "/_sandbox/clock", {"now": iso(now)})
+    control("DELETE", "/_sandbox/faults")
+    invoice(jeanne, [(products["menage"], 9)], months=1)  # ready to send
+    invoice(paul, [(products["divers"], 1)], months=1)  # no nature: blocked
+    invoice(people["sophie"], [(products["menage"], 2)], months=1)  # not active
+    sent_moves = env["account.move"].search(
+        [("company_id", "=", company.id), ("aici_request_id", "!=", False)]
+    )
+    sent_moves._aici_refresh_status()
+    states = sorted(set(env["account.move"].search(
+        [("company_id", "=", company.id)]).mapped("aici_state")))  # fmt: skip
+    print("Demo invoices by state:", ", ".join(states))
+    print("Demo clients by state:", ", ".join(sorted(set(
+        env["res.partner"].search([("aici_state", "!=", False)]).mapped(
+            "aici_state")))))  # fmt: skip
+    env.cr.commit()
+
+
+main(env)
