@@ -11,7 +11,7 @@ from odoo.tools import mute_logger, split_every
 
 from ..urssaf.catalogues import payment_status_label
 from ..urssaf.data_types import PaymentRequest, ServiceLine
-from ..urssaf.errors import BusinessError, NotReceivedError, UrssafError
+from ..urssaf.errors import BusinessError, UrssafError
 from ..urssaf.payload import build_payment_request, format_date
 from ..urssaf.responses import parse_search, parse_submission
 from ..urssaf.tracking import (
@@ -93,7 +93,9 @@ class AccountMove(models.Model):
         readonly=True,
         index="btree_not_null",
     )
-    aici_status_code = fields.Char(string="Urssaf Status Code", copy=False, readonly=True)
+    aici_status_code = fields.Char(
+        string="Urssaf Status Code", copy=False, readonly=True
+    )
     aici_status_label = fields.Char(string="Urssaf Status", copy=False, readonly=True)
     aici_rejection_code = fields.Char(
         string="Rejection Code", copy=False, readonly=True
@@ -215,7 +217,7 @@ class AccountMove(models.Model):
         intervenant = company._aici_intervenant_code()
         lines = []
         for line in self.invoice_line_ids.filtered(
-            lambda l: l.display_type == "product"
+            lambda invoice_line: invoice_line.display_type == "product"
         ):
             product = line.product_id.product_tmpl_id
             lines.append(
@@ -346,7 +348,11 @@ class AccountMove(models.Model):
             )
         for move in outcome["refused"]:
             lines.append(
-                _("%(name)s refused: %(error)s", name=move.name, error=move.aici_last_error)
+                _(
+                    "%(name)s refused: %(error)s",
+                    name=move.name,
+                    error=move.aici_last_error,
+                )
             )
         for move in outcome["queued"]:
             lines.append(
@@ -464,8 +470,9 @@ class AccountMove(models.Model):
                     outcome["skipped"] |= self.browse(ids) - batch
                     # Re-read under lock: another worker may have sent them.
                     batch = batch.filtered(
-                        lambda m: m.aici_state in SENDABLE_STATES
-                        and not m.aici_request_id
+                        lambda m: (
+                            m.aici_state in SENDABLE_STATES and not m.aici_request_id
+                        )
                     )
                     if batch:
                         batch._aici_submit_batch(client, outcome)
@@ -640,9 +647,7 @@ class AccountMove(models.Model):
     def _aici_reconcile_batch(self, client):
         now = fields.Datetime.now()
         try:
-            body = client.search_payment_requests(
-                invoice_numbers=self.mapped("name")
-            )
+            body = client.search_payment_requests(invoice_numbers=self.mapped("name"))
         except BusinessError:
             # Older gateways without the invoice-number criterion: fall back to
             # the invoice-date period of the batch.
@@ -698,7 +703,9 @@ class AccountMove(models.Model):
                 )
                 move._aici_apply_info(info, now)
             elif match.conflict:
-                move.write({"aici_last_error": match.conflict, "aici_next_check": False})
+                move.write(
+                    {"aici_last_error": match.conflict, "aici_next_check": False}
+                )
                 move._aici_log(match.conflict)
                 move._aici_warn(match.conflict)
             else:

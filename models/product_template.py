@@ -3,7 +3,8 @@ from odoo import api, fields, models
 from ..urssaf.catalogues import NATURES, UNITS
 
 AICI_NATURE_SELECTION = [
-    (code, f"{code} - {label}") for code, label in sorted(NATURES.items(), key=lambda i: int(i[0]))
+    (code, f"{code} - {label}")
+    for code, label in sorted(NATURES.items(), key=lambda i: int(i[0]))
 ]
 
 

@@ -69,8 +69,7 @@ class ResConfigSettings(models.TransientModel):
             "success",
             _("Urssaf connection successful"),
             _(
-                "The credentials were accepted by %(url)s and a test search "
-                "succeeded.",
+                "The credentials were accepted by %(url)s and a test search succeeded.",
                 url=base_url,
             ),
         )

@@ -49,16 +49,20 @@ def main(env):
     euro.active = True
     # chart_template_load: no automatic install of other French modules (the
     # demo needs none of them).
-    company = env["res.company"].with_context(chart_template_load=True).create(
-        {
-            "name": "Aide à Domicile Démo",
-            "country_id": env.ref("base.fr").id,
-            "currency_id": euro.id,
-            "street": "12 rue de la République",
-            "zip": "69002",
-            "city": "Lyon",
-            "siret": "55210055400013",
-        }
+    company = (
+        env["res.company"]
+        .with_context(chart_template_load=True)
+        .create(
+            {
+                "name": "Aide à Domicile Démo",
+                "country_id": env.ref("base.fr").id,
+                "currency_id": euro.id,
+                "street": "12 rue de la République",
+                "zip": "69002",
+                "city": "Lyon",
+                "siret": "55210055400013",
+            }
+        )
     )
     env["account.chart.template"].try_loading("generic_coa", company, False)
     company.currency_id = euro
@@ -150,7 +154,9 @@ def main(env):
     )
     marc.action_aici_prefill()
 
-    to_enrol = [people[k] for k in ("jeanne", "paul", "sophie", "louis", "claire", "henri")]
+    to_enrol = [
+        people[k] for k in ("jeanne", "paul", "sophie", "louis", "claire", "henri")
+    ]
     wizard = (
         env["aici.enrolment.wizard"]
         .with_company(company)
@@ -197,9 +203,7 @@ def main(env):
 
     def invoice(partner, lines, months=2):
         start, end = months_back(months)
-        form = Form(
-            env["account.move"].with_context(default_move_type="out_invoice")
-        )
+        form = Form(env["account.move"].with_context(default_move_type="out_invoice"))
         form.partner_id = partner
         form.invoice_date = end
         form.currency_id = euro
@@ -217,7 +221,11 @@ def main(env):
     now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
     def send_at(moves, days_ago, fault=None):
-        control("POST", "/_sandbox/clock", {"now": iso(now - datetime.timedelta(days=days_ago))})
+        control(
+            "POST",
+            "/_sandbox/clock",
+            {"now": iso(now - datetime.timedelta(days=days_ago))},
+        )
         if fault:
             control("POST", "/_sandbox/faults", fault)
         moves._aici_submit()

@@ -190,9 +190,7 @@ class AiciSandboxCase(AiciSandboxMixin, TransactionCase):
         start, end = last_month()
         product = getattr(self, "product", None) or self.service_product()
         lines = lines or [(product, 12.0, 22.0)]
-        form = Form(
-            self.env["account.move"].with_context(default_move_type=move_type)
-        )
+        form = Form(self.env["account.move"].with_context(default_move_type=move_type))
         form.partner_id = partner
         form.invoice_date = end
         for line_product, quantity, price in lines:

@@ -37,8 +37,8 @@ class TestFaults(AiciSandboxCase):
         self.client = self.active_client()
 
     def fault(self, operation, kind, **extra):
-        super().fault(operation, kind, **extra)
         type(self).faults_injected += 1
+        return super().fault(operation, kind, **extra)
 
     def requests_at_urssaf(self, move):
         stored = self.sandbox.control("GET", "/_sandbox/demandePaiement")
@@ -224,4 +224,3 @@ class TestFaults(AiciSandboxCase):
         # Reported in the test log for the closing note.
         _logger.info("AICI fault injection: %s faults injected", cls.faults_injected)
         super().tearDownClass()
-

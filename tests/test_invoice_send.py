@@ -54,7 +54,11 @@ class TestInvoiceSend(AiciSandboxCase):
         self.assertTrue(move.aici_request_id)
         stored = self.sandbox.control("GET", "/_sandbox/demandePaiement")
         self.assertEqual(
-            [r["idDemandePaiement"] for r in stored if r["numFactureTiers"] == move.name],
+            [
+                r["idDemandePaiement"]
+                for r in stored
+                if r["numFactureTiers"] == move.name
+            ],
             [move.aici_request_id],
         )
         expected = [
@@ -123,7 +127,9 @@ class TestInvoiceSend(AiciSandboxCase):
         self.send(move)
         with self.assertRaises(UserError) as error:
             move.button_draft()
-        self.assertIn("cancellation must be requested from Urssaf", str(error.exception))
+        self.assertIn(
+            "cancellation must be requested from Urssaf", str(error.exception)
+        )
         self.assertTrue(move.need_cancel_request)
         move.button_request_cancel()
         self.assertEqual(move.aici_state, "to_check")
@@ -197,8 +203,9 @@ class TestInvoiceSend(AiciSandboxCase):
         late = self.env["res.partner"].create(self.client_values())
         self.enrol(late)
         self.activate(
-            late, at=datetime.datetime.combine(start, datetime.time(8, 0))
-            + datetime.timedelta(days=10)
+            late,
+            at=datetime.datetime.combine(start, datetime.time(8, 0))
+            + datetime.timedelta(days=10),
         )
         before_activation = self.invoice(late)
         before_activation.aici_period_end = start + datetime.timedelta(days=5)

@@ -101,8 +101,10 @@ class TestMultiCompany(AiciSandboxCase):
         visible = exchanges.search([])
         self.assertTrue(visible)
         self.assertEqual(visible.company_id, self.company)
-        hidden = self.env["aici.exchange"].sudo().search(
-            [("company_id", "=", self.company_b.id)]
+        hidden = (
+            self.env["aici.exchange"]
+            .sudo()
+            .search([("company_id", "=", self.company_b.id)])
         )
         self.assertTrue(hidden)
         with self.assertRaises(AccessError):

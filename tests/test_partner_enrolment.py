@@ -1,7 +1,7 @@
 import datetime
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import AiciSandboxCase
@@ -89,7 +89,7 @@ class TestPartnerEnrolment(AiciSandboxCase):
             ("aici_email", "a+b@example.fr"),
             ("aici_bic", "12"),
         ):
-            with self.subTest(field=field), self.assertRaises(Exception):
+            with self.subTest(field=field), self.assertRaises(ValidationError):
                 with self.env.cr.savepoint():
                     partner.write({field: value})
 

@@ -439,8 +439,7 @@ ERROR_CODES = {
     ),
     "ERR_MANDAT_ECHU": _INFO(
         "Le mandat de prélèvement du client a expiré.",
-        "Le client doit renouveler son mandat dans son espace "
-        "particulier.urssaf.fr.",
+        "Le client doit renouveler son mandat dans son espace particulier.urssaf.fr.",
         "partner",
     ),
     "ERR_NUMINTERVENANT_MANQUANT": _INFO(

@@ -93,9 +93,13 @@ TOKEN_CACHE = TokenCache()
 
 def _classify_connection_error(exc):
     """True when the request certainly never reached Urssaf."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout | requests.exceptions.SSLError):
+    if isinstance(
+        exc, requests.exceptions.ConnectTimeout | requests.exceptions.SSLError
+    ):
         return True
-    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
+    if isinstance(
+        exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema
+    ):
         return True
     text = repr(exc)
     return any(

@@ -127,7 +127,9 @@ def parse_search(body):
                 status_label=str(status.get("libelle") or payment_status_label(code)),
                 state=payment_status_state(code),
                 rejection_code=rejection_code,
-                rejection_label=rejection_label(rejection_code) if rejection_code else "",
+                rejection_label=rejection_label(rejection_code)
+                if rejection_code
+                else "",
                 rejection_comment=str(rejection.get("commentaire") or ""),
                 transfer_amount=_decimal(transfer.get("mntVirement")),
                 transfer_date=parse_api_date(transfer.get("dateVirement")),
@@ -184,5 +186,7 @@ def parse_particulier_status(body):
         state=particulier_state(code),
         description=description,
         ok=ok,
-        activation=parse_activation(description) if code == "APPAREILLAGE_VALIDE" else None,
+        activation=parse_activation(description)
+        if code == "APPAREILLAGE_VALIDE"
+        else None,
     )

@@ -133,8 +133,7 @@ class AiciEnrolmentWizard(models.TransientModel):
         )
         if not partner.aici_data_checked and not partner.aici_id_client:
             html += Markup("<p class='text-warning'>%s</p>") % _(
-                "Some data were pre-filled from the contact: check them before "
-                "sending."
+                "Some data were pre-filled from the contact: check them before sending."
             )
         if problems:
             html += Markup("<div class='alert alert-danger'><ul>%s</ul></div>") % (

@@ -49,7 +49,7 @@ def main(argv=None):
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        pass
+        logging.getLogger("urssaf.sandbox").info("Urssaf sandbox stopped")
     return 0
 
 

@@ -83,6 +83,7 @@ correlation id): never bodies, tokens, secrets or personal data.
 
 import base64
 import binascii
+import datetime
 import json
 import logging
 import socket
@@ -93,7 +94,6 @@ import urllib.parse
 import urllib.request
 import uuid
 import zoneinfo
-import datetime
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -178,12 +178,12 @@ class _HTTPServer(ThreadingHTTPServer):
     def process_request(self, request, client_address):
         with self._open_lock:
             self._open.add(request)
-        super().process_request(request, client_address)
+        return super().process_request(request, client_address)
 
     def shutdown_request(self, request):
         with self._open_lock:
             self._open.discard(request)
-        super().shutdown_request(request)
+        return super().shutdown_request(request)
 
     def close_open_connections(self):
         with self._open_lock:
@@ -192,7 +192,7 @@ class _HTTPServer(ThreadingHTTPServer):
             try:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
-                pass
+                _logger.debug("connection already closed")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -957,4 +957,4 @@ def _drop(handler):
     try:
         handler.connection.shutdown(socket.SHUT_RDWR)
     except OSError:
-        pass
+        _logger.debug("connection already closed")

@@ -140,7 +140,10 @@ def test_parse_search_full_item():
 @pytest.mark.parametrize(
     "text,expected",
     [
-        ("possible à partir du 27/11/2026 10:15:00", datetime.datetime(2026, 11, 27, 10, 15)),
+        (
+            "possible à partir du 27/11/2026 10:15:00",
+            datetime.datetime(2026, 11, 27, 10, 15),
+        ),
         ("depuis le 02/03/2026 9:05", datetime.datetime(2026, 3, 2, 9, 5)),
         ("le 02/03/2026", datetime.datetime(2026, 3, 2)),
         ("le 31/02/2026", None),
