@@ -44,7 +44,7 @@ AICI_MOVE_STATES = [
     ("waiting_client", "Waiting for the client"),
     ("validated", "Validated"),
     ("debited", "Debited"),
-    ("paid", "Paid by Urssaf"),
+    ("paid", "Paid"),
     ("refused", "Refused by the client"),
     ("unpaid", "Unpaid"),
     ("cancelled", "Cancelled"),
@@ -126,13 +126,18 @@ class AccountMove(models.Model):
 
     @api.depends("invoice_date")
     def _compute_aici_period(self):
+        """Default period: the invoice date's month, up to the invoice date.
+
+        Editable; a request already at Urssaf keeps its period.
+        """
         for move in self:
             if move.aici_request_id:
+                move.aici_period_start = move.aici_period_start
+                move.aici_period_end = move.aici_period_end
                 continue
             start, end = default_period(move.invoice_date)
-            if not move.aici_period_start or not move.aici_period_end:
-                move.aici_period_start = start
-                move.aici_period_end = end
+            move.aici_period_start = start
+            move.aici_period_end = end
 
     @api.depends("country_code", "aici_request_id", "aici_state")
     def _compute_need_cancel_request(self):
