@@ -20,6 +20,7 @@ from ..urssaf.tracking import (
     default_period,
     find_match,
     next_check,
+    retry_delay,
 )
 from ..urssaf.validators import validate_payment_request
 
@@ -114,6 +115,9 @@ class AccountMove(models.Model):
     )
     aici_next_check = fields.Datetime(copy=False, readonly=True, index="btree_not_null")
     aici_last_error = fields.Text(string="Last Urssaf Error", copy=False, readonly=True)
+    aici_failures = fields.Integer(
+        string="Consecutive Urssaf Failures", copy=False, readonly=True
+    )
     aici_exchange_ids = fields.One2many(
         "aici.exchange",
         "move_id",
@@ -489,7 +493,6 @@ class AccountMove(models.Model):
 
     def _aici_submit_batch(self, client, outcome):
         payloads = [build_payment_request(m._aici_payment_request()) for m in self]
-        now = fields.Datetime.now()
         self._aici_mark_sending()
         try:
             items = client.submit_payment_requests(payloads)
@@ -506,13 +509,7 @@ class AccountMove(models.Model):
                 self._aici_set_to_check(error.explain())
                 outcome["to_check"] |= self
             else:
-                self.write(
-                    {
-                        "aici_state": "queued",
-                        "aici_last_error": error.explain(),
-                        "aici_next_check": now + timedelta(minutes=15),
-                    }
-                )
+                self._aici_retry_later(error.explain(), state="queued")
                 outcome["queued"] |= self
             return
         try:
@@ -572,6 +569,7 @@ class AccountMove(models.Model):
                         "aici_sent_date": now,
                         "aici_last_sync": now,
                         "aici_last_error": False,
+                        "aici_failures": 0,
                         "aici_next_check": next_check("sent", now),
                     }
                 )
@@ -609,6 +607,20 @@ class AccountMove(models.Model):
         self.write({"aici_state": "error", "aici_last_error": text})
         for move in self:
             move._aici_log(_("Refused by Urssaf: %(error)s", error=text))
+
+    def _aici_retry_later(self, text, state=None):
+        """Record a failure to reach Urssaf and back off before the next try."""
+        now = fields.Datetime.now()
+        for move in self:
+            failures = move.aici_failures + 1
+            values = {
+                "aici_failures": failures,
+                "aici_last_error": text,
+                "aici_next_check": now + retry_delay(failures - 1),
+            }
+            if state:
+                values["aici_state"] = state
+            move.write(values)
 
     def _aici_set_to_check(self, text):
         now = fields.Datetime.now()
@@ -664,21 +676,11 @@ class AccountMove(models.Model):
                 )
             except UrssafError as error:
                 self._aici_journal(client)
-                self.write(
-                    {
-                        "aici_last_error": error.explain(),
-                        "aici_next_check": now + timedelta(hours=1),
-                    }
-                )
+                self._aici_retry_later(error.explain())
                 return
         except UrssafError as error:
             self._aici_journal(client)
-            self.write(
-                {
-                    "aici_last_error": error.explain(),
-                    "aici_next_check": now + timedelta(minutes=30),
-                }
-            )
+            self._aici_retry_later(error.explain())
             return
         self._aici_journal(client)
         infos = parse_search(body)
@@ -743,12 +745,7 @@ class AccountMove(models.Model):
                         )
                     except UrssafError as error:
                         batch._aici_journal(client)
-                        batch.write(
-                            {
-                                "aici_last_error": error.explain(),
-                                "aici_next_check": now + timedelta(hours=1),
-                            }
-                        )
+                        batch._aici_retry_later(error.explain())
                         continue
                     batch._aici_journal(client)
                     infos = {i.request_id: i for i in parse_search(body)}
@@ -779,6 +776,7 @@ class AccountMove(models.Model):
             "aici_rejection_code": info.rejection_code or False,
             "aici_rejection_comment": info.rejection_comment or False,
             "aici_last_sync": now,
+            "aici_failures": 0,
         }
         if info.transfer_amount is not None:
             values["aici_transfer_amount"] = float(info.transfer_amount)

@@ -44,6 +44,7 @@ class ResCompany(models.Model):
     aici_client_secret = fields.Char(
         string="Urssaf Client Secret",
         copy=False,
+        exportable=False,
         groups="base.group_system",
     )
     aici_id_tiers_facturation = fields.Char(

@@ -38,6 +38,34 @@ _NEXT_CHECK = {
     "error": timedelta(hours=6),
 }
 
+# Our data names (as used by urssaf.validators and the error catalogue) -> fields.
+_DATA_FIELDS = {
+    "civility": "aici_civility",
+    "birth_name": "aici_birth_name",
+    "usage_name": "aici_usage_name",
+    "first_names": "aici_first_names",
+    "birth_date": "aici_birth_date",
+    "birth_place": "aici_birth_country_code",
+    "birth_place.country_code": "aici_birth_country_code",
+    "birth_place.commune_code": "aici_birth_commune_code",
+    "birth_place.commune_label": "aici_birth_commune_label",
+    "mobile": "aici_mobile",
+    "email": "aici_email",
+    "address.street_number": "aici_street_number",
+    "address.street_letter": "aici_street_letter",
+    "address.street_type": "aici_street_type",
+    "address.street_label": "aici_street_label",
+    "address.complement": "aici_address_complement",
+    "address.lieu_dit": "aici_lieu_dit",
+    "address.commune_code": "aici_commune_code",
+    "address.commune_label": "aici_commune_label",
+    "address.postcode": "aici_zip",
+    "address.country_code": "aici_country_code",
+    "bank.iban": "aici_iban",
+    "bank.bic": "aici_bic",
+    "bank.holder": "aici_bank_holder",
+}
+
 # Group allowed to see personal data (birth data, bank account) and to enrol.
 _PERSONAL_GROUP = "l10n_fr_aici.group_aici_manager"
 
@@ -378,7 +406,7 @@ class ResPartner(models.Model):
             id_client = client.register_particulier(payload)
         except BusinessError as error:
             self._aici_journal(company, client)
-            text = error.explain()
+            text = "\n".join(self._aici_explain(e) for e in error.errors)
             self._aici_record_failure(text)
             return text
         except UrssafError as error:
@@ -418,6 +446,17 @@ class ResPartner(models.Model):
             )
         )
         return None
+
+    def _aici_explain(self, api_error):
+        """Urssaf's refusal in French, with the label of the field to fix."""
+        text = f"[{api_error.code}] {api_error.explain()}"
+        field = self._fields.get(_DATA_FIELDS.get(api_error.field, ""))
+        if field:
+            text += " " + _(
+                "Field to fix: %(field)s.",
+                field=field.get_description(self.env)["string"],
+            )
+        return text
 
     def _aici_journal(self, company, client):
         self.env["aici.exchange"]._aici_record(client, company, self)

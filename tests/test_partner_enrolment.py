@@ -100,6 +100,7 @@ class TestPartnerEnrolment(AiciSandboxCase):
         self.assertEqual(partner.aici_state, "not_enrolled")
         self.assertFalse(partner.aici_id_client)
         self.assertIn("impôts", partner.aici_last_error)
+        self.assertIn("Field to fix: Birth Name", partner.aici_last_error)
         self.assertIn("ERR_DGFIP_R2P_INCONNU", wizard.result_html)
         self.assertIn("ERR_DGFIP_R2P_INCONNU", partner.message_ids[0].body)
         # What the user typed is kept.
@@ -113,6 +114,7 @@ class TestPartnerEnrolment(AiciSandboxCase):
         self.fault("register", "business_error", code="ERR_COORDONNEES_BANCAIRES")
         self.enrol(partner)
         self.assertIn("IBAN", partner.aici_last_error)
+        self.assertIn("Field to fix: IBAN (Urssaf)", partner.aici_last_error)
 
     def test_already_enrolled_is_not_sent_again(self):
         partner = self.env["res.partner"].create(self.client_values())

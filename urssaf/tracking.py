@@ -41,6 +41,18 @@ def next_check(state, now, paid_since=None):
     return now + delay if delay else None
 
 
+RETRY_FIRST = datetime.timedelta(minutes=15)
+RETRY_MAX = datetime.timedelta(hours=12)
+
+
+def retry_delay(failures):
+    """Back-off after ``failures`` consecutive failures: 15 min, 30 min, 1 h…
+    up to 12 h, so that a long Urssaf outage costs few calls and is caught up
+    within half a day of its end."""
+    failures = max(0, min(int(failures or 0), 16))
+    return min(RETRY_FIRST * (2**failures), RETRY_MAX)
+
+
 def chunks(items, size):
     """Consecutive slices of at most ``size`` items."""
     items = list(items)
