@@ -7,12 +7,13 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import mute_logger, split_every
+from odoo.tools import format_amount, format_date, mute_logger, split_every
 
 from ..urssaf.catalogues import payment_status_label
 from ..urssaf.data_types import PaymentRequest, ServiceLine
 from ..urssaf.errors import BusinessError, UrssafError
-from ..urssaf.payload import build_payment_request, format_date
+from ..urssaf.payload import build_payment_request
+from ..urssaf.payload import format_date as api_date
 from ..urssaf.responses import parse_search, parse_submission
 from ..urssaf.tracking import (
     TERMINAL_STATES,
@@ -206,13 +207,22 @@ class AccountMove(models.Model):
         )
 
     def _aici_update_readiness(self):
-        """Switch not-yet-sent invoices between 'not applicable' and 'ready'."""
+        """Set not-yet-sent invoices to 'not applicable', 'ready', or 'error'
+        when the pre-flight checks already find something to fix."""
         for move in self:
             if move.aici_state not in ("not_applicable", "ready"):
                 continue
-            state = "ready" if move._aici_is_eligible() else "not_applicable"
-            if move.aici_state != state:
-                move.aici_state = state
+            if not move._aici_is_eligible():
+                if move.aici_state != "not_applicable":
+                    move.aici_state = "not_applicable"
+                continue
+            problems = move._aici_preflight().get(move)
+            if problems:
+                move.write(
+                    {"aici_state": "error", "aici_last_error": "\n".join(problems)}
+                )
+            elif move.aici_state != "ready":
+                move.aici_state = "ready"
 
     # ---------------------------------------------------------------- data
     def _aici_client_partner(self):
@@ -671,8 +681,8 @@ class AccountMove(models.Model):
             try:
                 dates = self.mapped("invoice_date")
                 body = client.search_payment_requests(
-                    date_start=format_date(min(dates)),
-                    date_end=format_date(max(dates)),
+                    date_start=api_date(min(dates)),
+                    date_end=api_date(max(dates)),
                 )
             except UrssafError as error:
                 self._aici_journal(client)
@@ -806,8 +816,12 @@ class AccountMove(models.Model):
             if info.transfer_amount is not None and state == "paid":
                 body += " " + _(
                     "Transfer of %(amount)s on %(date)s.",
-                    amount=info.transfer_amount,
-                    date=info.transfer_date or "?",
+                    amount=format_amount(
+                        self.env, float(info.transfer_amount), self.currency_id
+                    ),
+                    date=format_date(self.env, info.transfer_date)
+                    if info.transfer_date
+                    else "?",
                 )
             if previous != state:
                 self._aici_log(body)

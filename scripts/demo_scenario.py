@@ -77,7 +77,7 @@ def main(env):
     )
     admin = env.ref("base.user_admin")
     admin.write({"company_ids": [fields.Command.link(company.id)]})
-    admin.company_id = company
+    admin.write({"company_id": company.id, "lang": "fr_FR", "tz": "Europe/Paris"})
     env = env(context=dict(env.context, allowed_company_ids=[company.id]))
 
     hour = env.ref("uom.product_uom_hour")
@@ -105,6 +105,10 @@ def main(env):
         values = {
             "name": f"{first} {last}",
             "is_company": False,
+            "street": f"{suffix} rue de la Charité",
+            "zip": "69002",
+            "city": "Lyon",
+            "country_id": env.ref("base.fr").id,
             "email": f"{first.lower()}.{last.lower()}@example.fr".replace("é", "e"),
             "aici_civility": extra.pop("civility", "2"),
             "aici_birth_name": last.upper(),

@@ -44,6 +44,14 @@ class TestInvoiceSend(AiciSandboxCase):
         self.assertEqual(draft.aici_state, "ready")
         stranger = self.env["res.partner"].create({"name": "Not enrolled"})
         self.assertEqual(self.invoice(stranger).aici_state, "not_applicable")
+        # Posted with something to fix: listed "to handle" with the reason.
+        no_nature = self.service_product(nature=False, name="Sans nature")
+        flawed = self.invoice(self.client, lines=[(no_nature, 1.0, 30.0)])
+        self.assertEqual(flawed.aici_state, "error")
+        self.assertIn("nature", flawed.aici_last_error)
+        # The client becomes blocked: its ready invoices are no longer ready.
+        self.client.aici_state = "blocked"
+        self.assertEqual(draft.aici_state, "not_applicable")
 
     def test_happy_path_to_paid(self):
         move = self.invoice(self.client)
