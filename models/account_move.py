@@ -316,6 +316,17 @@ class AccountMove(models.Model):
                         ).get(partner.aici_state),
                     )
                 )
+            elif partner.aici_company_id and partner.aici_company_id != move.company_id:
+                messages.append(
+                    _(
+                        "The client %(client)s is enrolled with the Urssaf account "
+                        "of %(company)s: invoices of %(other)s cannot be sent for "
+                        "them.",
+                        client=partner.display_name,
+                        company=partner.aici_company_id.name,
+                        other=move.company_id.name,
+                    )
+                )
             if messages:
                 problems[move] = messages
                 continue

@@ -193,6 +193,8 @@ class ResPartner(models.Model):
         string="Data to Fix",
         compute="_compute_aici_problems",
         compute_sudo=True,
+        # The messages quote the values (birth place, IBAN…): personal data.
+        groups=_PERSONAL_GROUP,
         help="Every problem the pre-flight checks find in the data that would be "
         "sent to Urssaf.",
     )

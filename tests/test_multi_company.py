@@ -92,6 +92,13 @@ class TestMultiCompany(AiciSandboxCase):
             ].endswith("732829320")
         )
 
+        # A client enrolled by company A cannot be invoiced through company B.
+        self.env = env_b
+        cross = self.invoice(client_a)
+        self.env = env_a
+        self.assertEqual(cross.aici_state, "error")
+        self.assertIn("enrolled with the Urssaf account of", cross.aici_last_error)
+
         # Company A's manager sees only A's journal and invoices.
         exchanges = (
             self.env["aici.exchange"]

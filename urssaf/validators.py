@@ -1067,7 +1067,8 @@ def _validate_payment_request(report, pr, today, activation):
         report.add(
             "client_birth_date",
             "future",
-            f"La date de naissance du client ({_fr_date(birth)}) est dans le futur.",
+            # No date in the text: invoice users must not see birth data.
+            "La date de naissance enregistrée pour le client est dans le futur.",
         )
     _check_invoice_number(report, pr.invoice_number)
     invoice_date = _date(report, "invoice_date", pr.invoice_date, required=True)
