@@ -233,14 +233,25 @@ class ResPartner(models.Model):
             problems = validate_particulier(partner._aici_particulier(), today=today)
             partner.aici_problems = "\n".join(p.message for p in problems) or False
 
-    @api.constrains("aici_iban", "aici_bic", "aici_mobile", "aici_email")
-    def _check_aici_contact_formats(self):
+    @api.constrains(
+        "aici_iban",
+        "aici_bic",
+        "aici_mobile",
+        "aici_email",
+        "aici_birth_commune_code",
+        "aici_commune_code",
+        "aici_zip",
+    )
+    def _check_aici_formats(self):
         """Reject malformed values at save; completeness is checked at enrolment."""
         fields_to_check = {
             "bank.iban": "aici_iban",
             "bank.bic": "aici_bic",
             "mobile": "aici_mobile",
             "email": "aici_email",
+            "birth_place.commune_code": "aici_birth_commune_code",
+            "address.commune_code": "aici_commune_code",
+            "address.postcode": "aici_zip",
         }
         today = fields.Date.context_today(self)
         for partner in self.sudo():

@@ -18,6 +18,15 @@ class TestPartnerEnrolment(AiciSandboxCase):
         partner = self.env["res.partner"].create(self.client_values())
         self.assertFalse(partner.aici_problems)
         self.reset_calls()
+        preview = (
+            self.env["aici.enrolment.wizard"]
+            .with_user(self.manager)
+            .create({"partner_ids": partner.ids})
+            .preview_html
+        )
+        self.assertIn("Values exactly as they will be sent", preview)
+        self.assertIn("FR76 **** 0189", preview)
+        self.assertNotIn("FR7630006000011234567890189", preview)
         wizard = self.enrol(partner)
         self.assertEqual(wizard.state, "done")
         self.assertEqual(partner.aici_state, "waiting")
@@ -51,7 +60,7 @@ class TestPartnerEnrolment(AiciSandboxCase):
                 aici_birth_date=False,
                 aici_iban=False,
                 aici_street_label="Rue beaucoup trop longue pour l'Urssaf",
-                aici_birth_commune_code="123",
+                aici_birth_commune_code=False,
             )
         )
         problems = partner.aici_problems.splitlines()
@@ -88,6 +97,8 @@ class TestPartnerEnrolment(AiciSandboxCase):
             ("aici_mobile", "01 23 45 67 89"),
             ("aici_email", "a+b@example.fr"),
             ("aici_bic", "12"),
+            ("aici_birth_commune_code", "123"),
+            ("aici_commune_code", "6900"),
         ):
             with self.subTest(field=field), self.assertRaises(ValidationError):
                 with self.env.cr.savepoint():

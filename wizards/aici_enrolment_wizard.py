@@ -2,8 +2,10 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..urssaf.catalogues import STREET_TYPES
+from ..urssaf.payload import build_particulier
 from ..urssaf.redact import mask_iban
 from ..urssaf.validators import validate_particulier
 
@@ -76,8 +78,70 @@ class AiciEnrolmentWizard(models.TransientModel):
         ]
         return messages
 
+    def _payload_rows(self, payload):
+        """The exact values that will be sent, in the user's words."""
+        place = payload["lieuNaissance"]
+        commune = place.get("communeNaissance") or {}
+        address = payload["adressePostale"]
+        bank = payload["coordonneeBancaire"]
+        birth_date = fields.Date.to_date(payload["dateNaissance"][:10])
+        return [
+            (_("Civility"), {"1": _("Mr"), "2": _("Mrs")}[payload["civilite"]]),
+            (_("Birth name"), payload["nomNaissance"]),
+            (_("Usage name"), payload.get("nomUsage")),
+            (_("First names"), payload["prenoms"]),
+            (_("Birth date"), format_date(self.env, birth_date)),
+            (
+                _("Birth place"),
+                " ".join(
+                    filter(
+                        None,
+                        [
+                            commune.get("libelleCommune"),
+                            place.get("departementNaissance")
+                            and "(%s %s)"
+                            % (place["departementNaissance"], commune["codeCommune"]),
+                            f"[{_('country')} {place['codePaysNaissance']}]",
+                        ],
+                    )
+                ),
+            ),
+            (_("Mobile"), payload["numeroTelephonePortable"]),
+            (_("E-mail"), payload["adresseMail"]),
+            (
+                _("Address"),
+                " ".join(
+                    filter(
+                        None,
+                        [
+                            address.get("numeroVoie"),
+                            address.get("lettreVoie"),
+                            STREET_TYPES.get(address.get("codeTypeVoie", "")),
+                            address.get("libelleVoie"),
+                            address.get("complement"),
+                            address.get("lieuDit"),
+                            address["codePostal"],
+                            address["libelleCommune"],
+                            f"(INSEE {address['codeCommune']})",
+                        ],
+                    )
+                ),
+            ),
+            (
+                _("Bank account"),
+                f"{mask_iban(bank['iban'])} {bank['bic']} {bank['titulaire']}",
+            ),
+        ]
+
     def _preview_block(self, partner, problems):
         data = partner.sudo()
+        if not problems:
+            # Nothing to fix: show the values exactly as they will be sent
+            # (names reduced to Urssaf's characters, mobile without spaces…).
+            payload = build_particulier(partner._aici_particulier())
+            return self._preview_html(
+                partner, self._payload_rows(payload), problems, sent_values=True
+            )
         address = " ".join(
             filter(
                 None,
@@ -122,15 +186,20 @@ class AiciEnrolmentWizard(models.TransientModel):
                 mask_iban(data.aici_iban or ""), data.aici_bic,
                 data.aici_bank_holder]))),
         ]  # fmt: skip
+        return self._preview_html(partner, rows, problems)
+
+    def _preview_html(self, partner, rows, problems, sent_values=False):
         body = Markup("").join(
             Markup("<tr><th class='pe-3'>%s</th><td>%s</td></tr>")
             % (label, value or "—")
             for label, value in rows
         )
-        html = Markup("<h5>%s</h5><table class='table table-sm'>%s</table>") % (
-            partner.display_name,
-            body,
-        )
+        html = Markup("<h5>%s</h5>") % partner.display_name
+        if sent_values:
+            html += Markup("<p class='text-muted'>%s</p>") % _(
+                "Values exactly as they will be sent to Urssaf."
+            )
+        html += Markup("<table class='table table-sm'>%s</table>") % body
         if not partner.aici_data_checked and not partner.aici_id_client:
             html += Markup("<p class='text-warning'>%s</p>") % _(
                 "Some data were pre-filled from the contact: check them before sending."
