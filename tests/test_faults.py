@@ -31,14 +31,28 @@ class TestFaults(AiciSandboxCase):
             "l10n_fr_aici.read_timeout", "1"
         )
         cls.faults_injected = 0
+        cls.duplicates = 0
 
     def setUp(self):
         super().setUp()
         self.client = self.active_client()
 
-    def fault(self, operation, kind, **extra):
-        type(self).faults_injected += 1
-        return super().fault(operation, kind, **extra)
+    def reset_calls(self):
+        type(self).faults_injected += len(
+            [c for c in self.sandbox_calls() if c.get("fault")]
+        )
+        return super().reset_calls()
+
+    def tearDown(self):
+        # Figures for the report: faults the sandbox actually applied, and
+        # payment requests stored twice under one invoice number.
+        faulted = [c for c in self.sandbox_calls() if c.get("fault")]
+        stored = self.sandbox.control("GET", "/_sandbox/demandePaiement")
+        numbers = [r["numFactureTiers"] for r in stored]
+        type(self).faults_injected += len(faulted)
+        type(self).duplicates += len(numbers) - len(set(numbers))
+        self.assertEqual(len(numbers), len(set(numbers)), "duplicate at Urssaf")
+        super().tearDown()
 
     def requests_at_urssaf(self, move):
         stored = self.sandbox.control("GET", "/_sandbox/demandePaiement")
@@ -55,7 +69,8 @@ class TestFaults(AiciSandboxCase):
         self.env["account.move"].search(
             [("aici_state", "in", ("to_check", "queued"))]
         ).write({"aici_next_check": fields.Datetime.now()})
-        self.env["account.move"]._cron_aici_send()
+        # Through the scheduled action itself, as Odoo's cron runner does.
+        self.env.ref("l10n_fr_aici.ir_cron_aici_send").method_direct_trigger()
 
     def test_connection_dropped_after_commit(self):
         move = self.invoice(self.client)
@@ -222,5 +237,10 @@ class TestFaults(AiciSandboxCase):
     @classmethod
     def tearDownClass(cls):
         # Reported in the test log for the closing note.
-        _logger.info("AICI fault injection: %s faults injected", cls.faults_injected)
+        _logger.info(
+            "AICI fault injection: %s faults applied by the sandbox, %s duplicate "
+            "payment requests",
+            cls.faults_injected,
+            cls.duplicates,
+        )
         super().tearDownClass()
