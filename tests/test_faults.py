@@ -5,6 +5,7 @@ invoice, and the invoice in the right state with Urssaf's id.
 """
 
 import logging
+from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
@@ -159,7 +160,11 @@ class TestFaults(AiciSandboxCase):
         for _run in range(4):
             self.run_cron()
         self.assertIn(move.aici_state, ("to_check", "queued"))
-        self.assertTrue(move.aici_next_check, "backs off, keeps a next attempt")
+        # Backs off: each failure doubles the wait (15 min, 30 min, 1 h, 2 h…).
+        self.assertGreaterEqual(move.aici_failures, 4)
+        self.assertGreater(
+            move.aici_next_check - fields.Datetime.now(), timedelta(hours=1)
+        )
         self.assertTrue(cron.active)
         self.assertEqual(cron.failure_count, 0)
         self.sandbox.control("DELETE", "/_sandbox/faults")
