@@ -1,6 +1,5 @@
 """The HTTP client against the local sandbox, over real HTTP."""
 
-import copy
 import datetime
 import logging
 import random
@@ -19,38 +18,9 @@ from urssaf.errors import (
     UnavailableError,
 )
 from urssaf.responses import parse_particulier_status, parse_search, parse_submission
+from urssaf.sandbox import samples
 
 IBAN = "FR7630006000011234567890189"
-
-PARTICULIER = {
-    "civilite": "2",
-    "nomNaissance": "Durand",
-    "nomUsage": "Martin",
-    "prenoms": "Jeanne Marie",
-    "dateNaissance": "1980-03-29T00:00:00Z",
-    "lieuNaissance": {
-        "codePaysNaissance": "99100",
-        "departementNaissance": "069",
-        "communeNaissance": {"codeCommune": "123", "libelleCommune": "Lyon"},
-    },
-    "numeroTelephonePortable": "0605040302",
-    "adresseMail": "jeanne.martin@example.fr",
-    "adressePostale": {
-        "numeroVoie": "8",
-        "lettreVoie": "B",
-        "codeTypeVoie": "R",
-        "libelleVoie": "du Soleil",
-        "libelleCommune": "LYON 01",
-        "codeCommune": "69101",
-        "codePostal": "69001",
-        "codePays": "99100",
-    },
-    "coordonneeBancaire": {
-        "bic": "BNAPFRPPXXX",
-        "iban": IBAN,
-        "titulaire": "Mme Jeanne Martin",
-    },
-}
 
 
 def _last_month():
@@ -88,7 +58,7 @@ def payment_request(id_client, number=None):
 
 def particulier(**changes):
     """A valid particulier with unique first names (one identity per test)."""
-    data = copy.deepcopy(PARTICULIER)
+    data = samples.particulier()
     data["prenoms"] = "Jeanne " + "".join(random.choices(string.ascii_uppercase, k=8))
     data.update(changes)
     return data

@@ -2,23 +2,23 @@
 
 import copy
 import datetime as dt
-import json
-import re
 import time
 from decimal import Decimal as D
-from pathlib import Path
 
-import jsonschema
 import pytest
+from factories import make_line, make_particulier, make_request  # noqa: E402
+from schema_check import (  # noqa: E402
+    FIRST_NAMES_PATTERN,
+    NAME_PATTERN,
+    assert_schema_valid,
+    check_amount_rules,
+    schema_errors,
+)
 
 from urssaf import contract
 from urssaf.data_types import (
     Address,
-    BankAccount,
     BirthPlace,
-    Particulier,
-    PaymentRequest,
-    ServiceLine,
 )
 from urssaf.payload import (
     COMPLEMENT1_MAX_LENGTH,
@@ -33,166 +33,6 @@ from urssaf.payload import (
     normalize_mobile,
     split_birth_commune,
 )
-
-# --- independent schema check with the jsonschema library ----------
-
-_HERE = Path(__file__).resolve().parent
-_SWAGGER_CANDIDATES = [
-    _HERE.parent / "data" / "urssaf-api-tiers-de-prestation-1.29.1.swagger.json",
-    Path("/work/shared/reference/urssaf-api-tiers-de-prestation-1.29.1.swagger.json"),
-]
-_LETTER = r"[^\W\d_]"
-_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00(\.000)?Z$")
-
-
-def _python_pattern(pattern):
-    """Java pattern of the swagger -> Python ``re`` (same language).
-
-    ``\\pL`` becomes ``[^\\W\\d_]`` (a class mixing it with other characters becomes
-    an alternation); nested quantifiers that would backtrack exponentially are
-    rewritten into unambiguous equivalents: ``((X)*)+`` -> ``((X)*)``,
-    ``L+(P*L+)*`` -> ``L+(P+L+)*``, ``(x?){0,16}`` -> ``x{0,16}``.
-    """
-    pattern = pattern.replace(r"[\pL'\- ]", rf"(?:{_LETTER}|['\- ])")
-    pattern = pattern.replace(r"[\pL]", _LETTER)
-    pattern = pattern.replace(r"|['\- ]))*)+", r"|['\- ]))*)")
-    pattern = pattern.replace(r"(['\-]*", r"(['\-]+")
-    pattern = pattern.replace(r"([a-zA-Z0-9]?){0,16}", r"[a-zA-Z0-9]{0,16}")
-    assert r"\pL" not in pattern
-    return pattern
-
-
-def _convert(node):
-    if isinstance(node, dict):
-        out = {key: _convert(value) for key, value in node.items()}
-        if isinstance(out.get("pattern"), str):
-            out["pattern"] = _python_pattern(out["pattern"])
-        return out
-    if isinstance(node, list):
-        return [_convert(item) for item in node]
-    return node
-
-
-def _load_definitions():
-    for path in _SWAGGER_CANDIDATES:
-        if path.exists():
-            with path.open(encoding="utf-8") as handle:
-                return _convert(json.load(handle)["definitions"])
-    raise FileNotFoundError("swagger 1.29.1 not found")
-
-
-DEFINITIONS = _load_definitions()
-FORMATS = jsonschema.FormatChecker(formats=())
-
-
-@FORMATS.checks("date")
-def _is_urssaf_date(value):
-    if not isinstance(value, str):
-        return True
-    match = _DATE.match(value)
-    if not match:
-        return False
-    dt.date.fromisoformat(match.group(1))
-    return True
-
-
-def schema_errors(name, instance):
-    """Errors of ``instance`` against definition ``name`` (draft 4 + formats)."""
-    schema = {"definitions": DEFINITIONS, "allOf": [{"$ref": f"#/definitions/{name}"}]}
-    validator = jsonschema.Draft4Validator(schema, format_checker=FORMATS)
-    return [error.message for error in validator.iter_errors(instance)]
-
-
-def assert_schema_valid(name, instance):
-    assert schema_errors(name, instance) == []
-    assert contract.validate(name, instance) == []
-    # JSON safe: no NaN/Infinity, no null
-    text = json.dumps(instance, allow_nan=False, ensure_ascii=False)
-    assert "null" not in text
-
-
-# --- fixtures ----------
-
-
-def make_particulier(**changes):
-    base = Particulier(
-        civility="2",
-        birth_name="Durand",
-        usage_name="Martin",
-        first_names="Jeanne Marie",
-        birth_date=dt.date(1980, 3, 29),
-        birth_place=BirthPlace("99100", "69123", "Lyon"),
-        mobile="06 05 04 03 02",
-        email="jeanne.martin@example.fr",
-        address=Address(
-            commune_code="69101",
-            commune_label="LYON 01",
-            postcode="69001",
-            street_number="8",
-            street_letter="B",
-            street_type="R",
-            street_label="du Soleil",
-        ),
-        bank=BankAccount(
-            "FR76 3000 6000 0112 3456 7890 189", "BNAPFRPPXXX", "Mme Jeanne Martin"
-        ),
-    )
-    for key, value in changes.items():
-        setattr(base, key, value)
-    return base
-
-
-def make_line(**changes):
-    values = {
-        "nature_code": "60",
-        "unit": "HEURE",
-        "quantity": D(12),
-        "total_ttc": D("264.00"),
-        "total_ht": D("240.00"),
-        "description": "Ménage - mars 2025",
-        "intervenant": "SIR12345678900012",
-    }
-    values.update(changes)
-    return ServiceLine(**values)
-
-
-def make_request(lines=None, **changes):
-    lines = [make_line()] if lines is None else lines
-    values = {
-        "id_tiers_facturation": "menage.fr",
-        "id_client": "af0be430-908a-11eb-a8b3-0242ac130003",
-        "client_birth_date": dt.date(1980, 3, 29),
-        "invoice_number": "FAC/2025/00042",
-        "invoice_date": dt.date(2025, 3, 31),
-        "date_start": dt.date(2025, 3, 3),
-        "date_end": dt.date(2025, 3, 28),
-        "lines": lines,
-    }
-    values.update(changes)
-    values.setdefault("total_ttc", sum((D(line.total_ttc) for line in lines), D(0)))
-    values.setdefault("total_ht", sum((D(line.total_ht) for line in lines), D(0)))
-    return PaymentRequest(**values)
-
-
-def check_amount_rules(item):
-    """The three Urssaf amount checks, computed exactly in Decimal."""
-    lines = item["inputPrestations"]
-    total = sum((D(repr(line["mntPrestationTTC"])) for line in lines), D(0))
-    assert total == D(repr(item["mntFactureTTC"]))
-    for line in lines:
-        q = D(repr(line["quantite"]))
-        pu = D(repr(line["mntUnitaireTTC"]))
-        ttc = D(repr(line["mntPrestationTTC"]))
-        ht = D(repr(line["mntPrestationHT"]))
-        tva = D(repr(line["mntPrestationTVA"]))
-        assert abs(q * pu - ttc) < D("0.005")
-        assert (q * pu).quantize(D("0.01")) == ttc
-        assert ht + tva == ttc
-        assert min(q, pu, ttc, ht, tva) >= 0
-        assert -pu.as_tuple().exponent <= 3
-        for amount in (ttc, ht, tva):
-            assert -amount.as_tuple().exponent <= 2
-
 
 # --- format_date ----------
 
@@ -265,12 +105,6 @@ def test_format_date_rejects_non_dates(value):
 )
 def test_split_birth_commune(code, expected):
     assert split_birth_commune(code) == expected
-
-
-NAME_PATTERN = re.compile(_python_pattern(r"^[\pL]+(([\pL'\- ])*)+([\pL])|(^[\pL])$"))
-FIRST_NAMES_PATTERN = re.compile(
-    _python_pattern(r"^[\pL]+(['\-]*[\pL]+)*((\ ){1}[\pL]+(['\-]*[\pL]+)*)*$")
-)
 
 
 @pytest.mark.parametrize(

@@ -2,14 +2,18 @@
 they accept builds a payload valid against the official contract."""
 
 import datetime as dt
-import importlib.util
 import json
 import re
 from decimal import Decimal as D
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schema_check import (  # noqa: E402
+    FIRST_NAMES_PATTERN,
+    NAME_PATTERN,
+    check_amount_rules,
+    schema_errors,
+)
 
 from urssaf import contract
 from urssaf.data_types import (
@@ -33,21 +37,6 @@ from urssaf.validators import (
     validate_payment_request,
     validate_search,
 )
-
-
-def _load_sibling(name):
-    path = Path(__file__).with_name(f"{name}.py")
-    spec = importlib.util.spec_from_file_location(f"_aici_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_helpers = _load_sibling("test_payload")
-schema_errors = _helpers.schema_errors
-check_amount_rules = _helpers.check_amount_rules
-NAME_PATTERN = _helpers.NAME_PATTERN
-FIRST_NAMES_PATTERN = _helpers.FIRST_NAMES_PATTERN
 
 TODAY = dt.date(2025, 4, 15)
 SETTINGS = settings(

@@ -5,14 +5,11 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from factories import make_line, make_particulier, make_request  # noqa: E402
 
 from urssaf.data_types import (
-    Address,
-    BankAccount,
     BirthPlace,
     Particulier,
-    PaymentRequest,
-    ServiceLine,
 )
 from urssaf.payload import build_particulier, build_payment_request
 from urssaf.validators import (
@@ -26,67 +23,19 @@ TODAY = dt.date(2025, 4, 15)
 
 
 def particulier(**changes):
-    p = Particulier(
-        civility="2",
-        birth_name="Durand",
-        usage_name="Martin",
-        first_names="Jeanne Marie",
-        birth_date=dt.date(1980, 3, 29),
-        birth_place=BirthPlace("99100", "69123", "Lyon"),
-        mobile="06 05 04 03 02",
-        email="jeanne.martin@example.fr",
-        address=Address(
-            commune_code="69101",
-            commune_label="LYON 01",
-            postcode="69001",
-            street_number="8",
-            street_letter="B",
-            street_type="R",
-            street_label="du Soleil",
-        ),
-        bank=BankAccount(
-            "FR76 3000 6000 0112 3456 7890 189", "BNAPFRPPXXX", "Mme Jeanne Martin"
-        ),
-    )
-    for key, value in changes.items():
-        obj = p
-        *parents, name = key.split("__")
-        for parent in parents:
-            obj = getattr(obj, parent)
-        setattr(obj, name, value)
-    return p
+    return make_particulier(**changes)
 
 
 def line(**changes):
-    values = {
-        "nature_code": "60",
-        "unit": "HEURE",
-        "quantity": D(12),
-        "total_ttc": D("264.00"),
-        "total_ht": D("240.00"),
-        "description": "Ménage",
-        "intervenant": "SIR12345678900012",
-    }
-    values.update(changes)
-    return ServiceLine(**values)
+    return make_line(**{"description": "Ménage", **changes})
 
 
 def request(lines=(), **changes):
+    """A request whose totals stay 264/240 whatever the lines (for mismatches)."""
     lines = [line()] if lines == () else lines
-    values = {
-        "id_tiers_facturation": "menage.fr",
-        "id_client": "af0be430-908a-11eb-a8b3-0242ac130003",
-        "client_birth_date": dt.date(1980, 3, 29),
-        "invoice_number": "FAC/2025/00042",
-        "invoice_date": dt.date(2025, 3, 31),
-        "date_start": dt.date(2025, 3, 3),
-        "date_end": dt.date(2025, 3, 28),
-        "lines": lines,
-        "total_ttc": D("264.00"),
-        "total_ht": D("240.00"),
-    }
-    values.update(changes)
-    return PaymentRequest(**values)
+    return make_request(
+        lines, **{"total_ttc": D("264.00"), "total_ht": D("240.00"), **changes}
+    )
 
 
 def codes(problems):
