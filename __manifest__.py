@@ -22,6 +22,9 @@
         "views/res_config_settings_views.xml",
         "views/aici_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["l10n_fr_aici/static/tests/tours/*.js"],
+    },
     "installable": True,
     "application": False,
 }

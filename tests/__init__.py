@@ -6,3 +6,4 @@ from . import test_multi_company
 from . import test_neutralize
 from . import test_partner_enrolment
 from . import test_settings
+from . import test_ui
