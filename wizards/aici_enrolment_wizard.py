@@ -101,7 +101,7 @@ class AiciEnrolmentWizard(models.TransientModel):
                             place.get("departementNaissance")
                             and "(%s %s)"
                             % (place["departementNaissance"], commune["codeCommune"]),
-                            f"[{_('country')} {place['codePaysNaissance']}]",
+                            _("[country %(code)s]", code=place["codePaysNaissance"]),
                         ],
                     )
                 ),
@@ -166,7 +166,7 @@ class AiciEnrolmentWizard(models.TransientModel):
                     data.aici_birth_commune_code
                     and f"(INSEE {data.aici_birth_commune_code})",
                     data.aici_birth_country_code
-                    and f"[{_('country')} {data.aici_birth_country_code}]",
+                    and _("[country %(code)s]", code=data.aici_birth_country_code),
                 ],
             )
         )
