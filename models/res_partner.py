@@ -275,7 +275,8 @@ class ResPartner(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if "aici_state" in vals:
-            invoices = self.env["account.move"].search(
+            # Every invoice of the client, whoever changed its status.
+            invoices = self.env["account.move"].sudo().search(
                 [
                     ("commercial_partner_id", "in", self.commercial_partner_id.ids),
                     ("aici_state", "in", ("not_applicable", "ready")),
@@ -449,6 +450,10 @@ class ResPartner(models.Model):
                 "aici_waiting_alert_sent": False,
             }
         )
+        if self.env["account.move"]._can_commit():
+            # Urssaf registered the client: its id must survive any later
+            # rollback, as there is no way to look it up again.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         self.message_post(
             body=_(
                 "Client enrolled for the avance immédiate (Urssaf client ID "
