@@ -1,7 +1,7 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-from ..urssaf.client import PRODUCTION_URL, SANDBOX_URL, UrssafClient
+from ..urssaf.client import UrssafClient, gateway_url
 from ..urssaf.errors import ConfigurationError
 
 AICI_ENVIRONMENTS = [
@@ -9,15 +9,6 @@ AICI_ENVIRONMENTS = [
     ("production", "Production (api.urssaf.fr)"),
     ("custom", "Custom URL (local sandbox or proxy)"),
 ]
-
-
-def aici_base_url(environment, custom_url):
-    """Gateway URL of an environment; the custom URL only for ``custom``."""
-    if environment == "production":
-        return PRODUCTION_URL
-    if environment == "custom":
-        return (custom_url or "").strip()
-    return SANDBOX_URL
 
 
 class ResCompany(models.Model):
@@ -75,7 +66,7 @@ class ResCompany(models.Model):
     def _aici_base_url(self):
         self.ensure_one()
         company = self.sudo()
-        return aici_base_url(company.aici_environment, company.aici_api_base_url)
+        return gateway_url(company.aici_environment, company.aici_api_base_url)
 
     def _aici_client(self):
         """An Urssaf client with this company's own credentials."""

@@ -2,9 +2,8 @@ import datetime
 
 from odoo import _, fields, models
 
-from ..urssaf.client import UrssafClient
+from ..urssaf.client import UrssafClient, gateway_url
 from ..urssaf.errors import AuthenticationError, UrssafError
-from .res_company import aici_base_url
 
 # A search on an invoicing period far in the future: proves that the credentials
 # and the routing work, and can neither find nor change anything.
@@ -41,7 +40,7 @@ class ResConfigSettings(models.TransientModel):
     def action_aici_test_connection(self):
         """Fetch a token and run a harmless search with the values on screen."""
         self.ensure_one()
-        base_url = aici_base_url(self.aici_environment, self.aici_api_base_url)
+        base_url = gateway_url(self.aici_environment, self.aici_api_base_url)
         try:
             with UrssafClient(
                 base_url, self.aici_client_id, self.aici_client_secret

@@ -276,13 +276,17 @@ class ResPartner(models.Model):
         result = super().write(vals)
         if "aici_state" in vals:
             # Every invoice of the client, whoever changed its status.
-            invoices = self.env["account.move"].sudo().search(
-                [
-                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                    ("aici_state", "in", ("not_applicable", "ready")),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                ]
+            invoices = (
+                self.env["account.move"]
+                .sudo()
+                .search(
+                    [
+                        ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                        ("aici_state", "in", ("not_applicable", "ready")),
+                        ("move_type", "=", "out_invoice"),
+                        ("state", "=", "posted"),
+                    ]
+                )
             )
             invoices._aici_update_readiness()
         return result

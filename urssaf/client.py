@@ -35,6 +35,20 @@ TOKEN_PATH = "/api/oauth/v1/token"
 API_PATH = "/atp/v1/tiersPrestations"
 SCOPE = "homeplus.tiersprestations"
 
+ENVIRONMENTS = ("sandbox", "production", "custom")
+
+
+def gateway_url(environment, custom_url=None):
+    """Gateway of an environment; the custom URL (local sandbox, proxy) only
+    for ``custom``. Anything unknown falls back to Urssaf's sandbox, never to
+    production."""
+    if environment == "production":
+        return PRODUCTION_URL
+    if environment == "custom":
+        return (custom_url or "").strip().rstrip("/")
+    return SANDBOX_URL
+
+
 MAX_REQUESTS_PER_SUBMISSION = 10
 MAX_IDS_PER_SEARCH = 10
 

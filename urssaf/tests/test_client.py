@@ -8,7 +8,13 @@ import uuid
 
 import pytest
 
-from urssaf.client import TokenCache, UrssafClient
+from urssaf.client import (
+    PRODUCTION_URL,
+    SANDBOX_URL,
+    TokenCache,
+    UrssafClient,
+    gateway_url,
+)
 from urssaf.errors import (
     AuthenticationError,
     BusinessError,
@@ -352,3 +358,12 @@ def test_exchange_of_an_unreachable_gateway():
         (exchange,) = offline.pop_exchanges()
     assert exchange.outcome == "not_received"
     assert exchange.http_status is None
+
+
+def test_gateway_url():
+    assert gateway_url("production") == PRODUCTION_URL == "https://api.urssaf.fr"
+    assert gateway_url("sandbox") == SANDBOX_URL == "https://api-edi.urssaf.fr"
+    assert gateway_url("custom", " http://127.0.0.1:8099/ ") == "http://127.0.0.1:8099"
+    assert gateway_url("custom") == ""
+    # Never production by accident.
+    assert gateway_url(None) == gateway_url("garbage") == SANDBOX_URL
