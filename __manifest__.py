@@ -23,6 +23,7 @@
         "views/aici_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": ["l10n_fr_aici/static/src/scss/aici_notification.scss"],
         "web.assets_tests": ["l10n_fr_aici/static/tests/tours/*.js"],
     },
     "installable": True,

@@ -125,6 +125,13 @@ class AccountMove(models.Model):
         string="Urssaf Exchanges",
         groups="l10n_fr_aici.group_aici_manager",
     )
+    aici_payment_id = fields.Many2one(
+        "account.payment",
+        string="Urssaf Payment",
+        copy=False,
+        readonly=True,
+        help="Payment registered from the transfer Urssaf reported.",
+    )
     aici_cancel_requested = fields.Boolean(
         string="Cancellation Requested", copy=False, readonly=True
     )
@@ -424,6 +431,7 @@ class AccountMove(models.Model):
             "tag": "display_notification",
             "params": {
                 "type": "warning" if failed else "success",
+                "className": "o_aici_notification",
                 "title": _("Sending to Urssaf"),
                 "message": "\n".join(lines),
                 "sticky": bool(failed),
@@ -812,6 +820,8 @@ class AccountMove(models.Model):
         if state != "to_check":
             values["aici_last_error"] = False
         self.write(values)
+        if state == "paid":
+            self._aici_register_payment(info)
         if previous != state or info.status_code != previous_code:
             body = _(
                 "Urssaf status: %(label)s (%(code)s).",
@@ -838,6 +848,49 @@ class AccountMove(models.Model):
                 self._aici_log(body)
                 if state in _WARNING_STATES:
                     self._aici_warn(body)
+
+    def _aici_register_payment(self, info):
+        """Register Urssaf's transfer as a payment of the invoice, once.
+
+        Only when the company chose a journal, and once the transfer is
+        effective: Urssaf may show a transfer date before the amount.
+        """
+        self.ensure_one()
+        journal = self.company_id.aici_payment_journal_id
+        today = fields.Date.context_today(self)
+        if (
+            not journal
+            or self.aici_payment_id
+            or not info.transfer_amount
+            or not info.transfer_date
+            or info.transfer_date > today
+            or self.payment_state not in ("not_paid", "partial")
+        ):
+            return
+        amount = min(float(info.transfer_amount), self.amount_residual)
+        payments = (
+            self.env["account.payment.register"]
+            .sudo()
+            .with_context(active_model="account.move", active_ids=self.ids)
+            .create(
+                {
+                    "journal_id": journal.id,
+                    "amount": amount,
+                    "payment_date": info.transfer_date,
+                    "communication": _(
+                        "Urssaf avance immédiate %(id)s", id=self.aici_request_id
+                    ),
+                }
+            )
+            ._create_payments()
+        )
+        self.aici_payment_id = payments[:1]
+        self._aici_log(
+            _(
+                "Payment of %(amount)s registered from Urssaf's transfer.",
+                amount=format_amount(self.env, amount, self.currency_id),
+            )
+        )
 
     def _aici_log(self, body):
         self.ensure_one()

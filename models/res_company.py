@@ -56,6 +56,13 @@ class ResCompany(models.Model):
         help="How many payment requests are sent in one call to Urssaf (1 to 10).",
     )
 
+    aici_payment_journal_id = fields.Many2one(
+        "account.journal",
+        string="Urssaf Payments Journal",
+        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', id)]",
+        help="When set, the transfer Urssaf reports for a paid payment request is "
+        "registered as a payment of the invoice in this journal.",
+    )
     aici_activation_alert_days = fields.Integer(
         string="Activation Reminder After (days)",
         default=5,

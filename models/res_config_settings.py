@@ -33,6 +33,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.aici_batch_size", readonly=False
     )
 
+    aici_payment_journal_id = fields.Many2one(
+        related="company_id.aici_payment_journal_id", readonly=False
+    )
     aici_activation_alert_days = fields.Integer(
         related="company_id.aici_activation_alert_days", readonly=False
     )

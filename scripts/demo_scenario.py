@@ -73,6 +73,9 @@ def main(env):
             "aici_client_id": CLIENT_ID,
             "aici_client_secret": CLIENT_SECRET,
             "aici_nova_number": "552100554",
+            "aici_payment_journal_id": env["account.journal"]
+            .search([("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
+            .id,
         }
     )
     admin = env.ref("base.user_admin")

@@ -14,10 +14,11 @@ SANDBOX_CLIENT_ID = "odoo-test-client"
 SANDBOX_CLIENT_SECRET = "odoo-test-secret"
 
 
-def last_month():
-    """First and last day of the previous calendar month (complete services)."""
-    first_of_month = datetime.date.today().replace(day=1)
-    end = first_of_month - datetime.timedelta(days=1)
+def last_month(months=1):
+    """First and last day of a past calendar month (complete services)."""
+    end = datetime.date.today().replace(day=1) - datetime.timedelta(days=1)
+    for _step in range(months - 1):
+        end = end.replace(day=1) - datetime.timedelta(days=1)
     return end.replace(day=1), end
 
 
@@ -185,9 +186,11 @@ class AiciSandboxCase(AiciSandboxMixin, TransactionCase):
             }
         )
 
-    def invoice(self, partner, lines=None, post=True, move_type="out_invoice"):
+    def invoice(
+        self, partner, lines=None, post=True, move_type="out_invoice", period=None
+    ):
         """A customer invoice of last month's services (no tax by default)."""
-        start, end = last_month()
+        start, end = period or last_month()
         product = getattr(self, "product", None) or self.service_product()
         lines = lines or [(product, 12.0, 22.0)]
         form = Form(self.env["account.move"].with_context(default_move_type=move_type))

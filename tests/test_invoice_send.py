@@ -81,10 +81,49 @@ class TestInvoiceSend(AiciSandboxCase):
             self.assertEqual((move.aici_state, move.aici_status_code), (state, code))
         self.assertEqual(move.aici_transfer_amount, move.amount_total)
         self.assertTrue(move.aici_transfer_date)
+        # No journal configured: no payment registered.
+        self.assertFalse(move.aici_payment_id)
         self.assertTrue(move.aici_next_check, "paid requests stay watched")
         bodies = " ".join(move.message_ids.mapped("body"))
         for label in ("Payée", "Validée", "Prélevée"):
             self.assertIn(label, bodies)
+
+    def test_paid_request_registers_the_payment_once(self):
+        journal = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1
+        )
+        self.company.aici_payment_journal_id = journal
+        start, end = last_month(2)
+        client = self.env["res.partner"].create(self.client_values())
+        self.enrol(client)
+        self.activate(client, at=datetime.datetime.combine(start, datetime.time()))
+        move = self.invoice(client, period=(start, end))
+        # Sent eight days ago: paid, with a transfer already made.
+        now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+        stamp = "%Y-%m-%dT%H:%M:%SZ"
+        eight_days_ago = (now - datetime.timedelta(days=8)).strftime(stamp)
+        self.sandbox.control("POST", "/_sandbox/clock", json={"now": eight_days_ago})
+        self.send(move)
+        self.sandbox.control(
+            "POST", "/_sandbox/clock", json={"now": now.strftime(stamp)}
+        )
+        self.refresh(move)
+        self.assertEqual(move.aici_state, "paid")
+        self.assertLessEqual(move.aici_transfer_date, fields.Date.today())
+        self.assertTrue(move.aici_payment_id)
+        self.assertEqual(move.aici_payment_id.journal_id, journal)
+        self.assertEqual(move.aici_payment_id.amount, move.amount_total)
+        self.assertIn(move.payment_state, ("paid", "in_payment"))
+        payment = move.aici_payment_id
+        self.advance(DAY)
+        self.refresh(move)
+        self.assertEqual(move.aici_payment_id, payment)
+        self.assertEqual(
+            self.env["account.payment"].search_count(
+                [("memo", "ilike", move.aici_request_id)]
+            ),
+            1,
+        )
 
     def test_client_refusal(self):
         move = self.invoice(self.client)
