@@ -372,14 +372,22 @@ class ResPartner(models.Model):
             if not values:
                 continue
             partner.aici_data_checked = False
+            refused = []
             for field, value in values.items():
                 # A value Urssaf would refuse (an e-mail with "+", a landline)
-                # is left empty rather than saved: the problem list asks for it.
+                # is left empty rather than saved, and the reason is noted.
                 try:
                     with self.env.cr.savepoint():
                         partner.write({field: value})
-                except ValidationError:
-                    continue
+                except ValidationError as error:
+                    refused.append(str(error.args[0]))
+            if refused:
+                partner.message_post(
+                    body=_(
+                        "Not pre-filled, to complete by hand: %(reasons)s",
+                        reasons=" ".join(refused),
+                    )
+                )
         return True
 
     def action_aici_open_enrolment(self):

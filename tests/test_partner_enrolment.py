@@ -159,7 +159,7 @@ class TestPartnerEnrolment(AiciSandboxCase):
                 "street": "12 bis avenue Victor Hugo",
                 "zip": "75016",
                 "city": "Paris",
-                "email": "paul.dupont@example.fr",
+                "email": "paul.dupont+sap@example.fr",
                 "mobile": "06 11 22 33 44",
             }
         )
@@ -177,11 +177,13 @@ class TestPartnerEnrolment(AiciSandboxCase):
                     "aici_zip": "75016",
                     "aici_commune_label": "PARIS",
                     "aici_mobile": "0611223344",
-                    "aici_email": "paul.dupont@example.fr",
+                    "aici_email": False,
                     "aici_data_checked": False,
                 }
             ],
         )
+        # The e-mail with "+" (refused by Urssaf) was left out, with the reason.
+        self.assertIn("paul.dupont+sap@example.fr", partner.message_ids[0].body)
 
     def test_status_changes_and_warnings(self):
         partner = self.active_client()
