@@ -1,3 +1,4 @@
+from . import aici_activity_mixin
 from . import aici_exchange
 from . import account_move
 from . import product_template

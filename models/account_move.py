@@ -61,7 +61,8 @@ _WARNING_STATES = ("refused", "unpaid", "cancelled")
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "aici.activity.mixin"]
 
     aici_state = fields.Selection(
         AICI_MOVE_STATES,
@@ -898,15 +899,8 @@ class AccountMove(models.Model):
             body=Markup("<p>%s</p>") % body
         )
 
-    def _aici_warn(self, note):
-        self.ensure_one()
-        user = self.invoice_user_id or self.env.user
-        self.activity_schedule(
-            "mail.mail_activity_data_warning",
-            summary=_("Avance immédiate: action needed"),
-            note=note,
-            user_id=user.id,
-        )
+    def _aici_responsible_user(self):
+        return self.invoice_user_id or self.env.user
 
     # --------------------------------------------------------------- crons
     @api.model

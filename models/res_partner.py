@@ -71,7 +71,8 @@ _PERSONAL_GROUP = "l10n_fr_aici.group_aici_manager"
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "aici.activity.mixin"]
 
     # --- Identity, as on the client's tax notice -------------------------------
     aici_civility = fields.Selection(
@@ -582,15 +583,8 @@ class ResPartner(models.Model):
         paris = pytz.timezone("Europe/Paris")
         return paris.localize(naive_paris).astimezone(pytz.UTC).replace(tzinfo=None)
 
-    def _aici_warn(self, note):
-        self.ensure_one()
-        user = self.user_id or self.aici_enrolled_by_id or self.env.user
-        self.activity_schedule(
-            "mail.mail_activity_data_warning",
-            summary=_("Avance immédiate: action needed"),
-            note=note,
-            user_id=user.id,
-        )
+    def _aici_responsible_user(self):
+        return self.user_id or self.aici_enrolled_by_id or self.env.user
 
     @api.model
     def _cron_aici_refresh_partners(self, batch_size=50):
