@@ -36,30 +36,9 @@ def _last_month():
 
 
 def payment_request(id_client, number=None):
-    start, end = _last_month()
-    return {
-        "idTiersFacturation": "menage.fr",
-        "idClient": id_client,
-        "dateNaissanceClient": "1980-03-29T00:00:00Z",
-        "numFactureTiers": number or f"FAC/{uuid.uuid4().hex[:8]}",
-        "dateFacture": f"{end.isoformat()}T00:00:00Z",
-        "dateDebutEmploi": f"{start.isoformat()}T00:00:00Z",
-        "dateFinEmploi": f"{end.isoformat()}T00:00:00Z",
-        "mntFactureTTC": 264.0,
-        "mntFactureHT": 240.0,
-        "inputPrestations": [
-            {
-                "codeNature": "60",
-                "quantite": 12,
-                "unite": "HEURE",
-                "mntUnitaireTTC": 22.0,
-                "mntPrestationTTC": 264.0,
-                "mntPrestationHT": 240.0,
-                "mntPrestationTVA": 24.0,
-                "complement2": "SIR12345678900012",
-            }
-        ],
-    }
+    """A valid request for the last day of last month (after the activation)."""
+    _start, end = _last_month()
+    return samples.demande(id_client, number or f"FAC/{uuid.uuid4().hex[:8]}", end)
 
 
 def particulier(**changes):
