@@ -4,6 +4,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..urssaf.catalogues import error_info
 from ..urssaf.contract import validate
 from ..urssaf.payload import build_payment_request
 from .common import AiciSandboxCase, last_month
@@ -208,6 +209,22 @@ class TestInvoiceSend(AiciSandboxCase):
         self.client.aici_birth_date = datetime.date(1980, 3, 29)
         self.send(move)
         self.assertEqual(move.aici_state, "sent")
+
+    def test_each_submission_refusal_is_explained(self):
+        for code in (
+            "ERR_CMPT_BLOQUE",
+            "ERR_MANDAT_ECHU",
+            "ERR_LIEN_PARTICULIER_PRESTATAIRE",
+        ):
+            with self.subTest(code=code):
+                move = self.invoice(self.client)
+                self.fault("submit", "business_error", code=code)
+                self.send(move)
+                self.assertEqual(move.aici_state, "error")
+                self.assertFalse(move.aici_request_id)
+                self.assertIn(code, move.aici_last_error)
+                self.assertIn(error_info(code).explanation, move.aici_last_error)
+                self.assertIn(code, move.message_ids[0].body)
 
     def assert_blocked(self, move, fragment):
         self.reset_calls()

@@ -4,6 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from ..urssaf.catalogues import ERROR_CODES, error_info
 from .common import AiciSandboxCase
 
 
@@ -119,6 +120,32 @@ class TestPartnerEnrolment(AiciSandboxCase):
         # A second attempt, now accepted by Urssaf, works.
         self.enrol(partner)
         self.assertEqual(partner.aici_state, "waiting")
+
+    def test_each_urssaf_refusal_is_explained(self):
+        codes = [
+            "ERR_DGFIP_R2P_INCONNU",
+            "ERR_DGFIP_IMPOTPART_INCONNU",
+            "ERR_ECV_PARTICULIERS_EXISTENT",
+            "ERR_CONTACT",
+            "ERR_COMPTE_BLOQUE",
+            "ERR_LIEN_TIERS_PRESTATION_PARTICULIER_EXISTE",
+            "ERR_COORDONNEES_BANCAIRES",
+            "ERREUR_REFERENCE_PARTICULIER_EXISTANTE_TYPE",
+            "ERR_CODE_INCONNU_DE_NOUS",
+        ]
+        for code in codes:
+            with self.subTest(code=code):
+                partner = self.env["res.partner"].create(self.client_values())
+                self.fault("register", "business_error", code=code)
+                self.enrol(partner)
+                self.assertFalse(partner.aici_id_client)
+                self.assertIn(code, partner.aici_last_error)
+                explanation = error_info(code).explanation
+                if code in ERROR_CODES:
+                    self.assertIn(explanation, partner.aici_last_error)
+                else:
+                    # Unknown codes keep Urssaf's own words.
+                    self.assertIn("code ERR_CODE_INCONNU_DE_NOUS", explanation)
 
     def test_urssaf_refuses_bank_details(self):
         partner = self.env["res.partner"].create(self.client_values())
