@@ -215,8 +215,10 @@ class AccountMove(models.Model):
         )
 
     def _aici_update_readiness(self):
-        """Set not-yet-sent invoices to 'not applicable', 'ready', or 'error'
-        when the pre-flight checks already find something to fix."""
+        """Set not-yet-sent invoices to 'not applicable', 'ready' ('queued' when
+        the company sends automatically), or 'error' when the pre-flight checks
+        already find something to fix."""
+        queued = self.browse()
         for move in self:
             if move.aici_state not in ("not_applicable", "ready"):
                 continue
@@ -229,8 +231,13 @@ class AccountMove(models.Model):
                 move.write(
                     {"aici_state": "error", "aici_last_error": "\n".join(problems)}
                 )
+            elif move.company_id.aici_auto_send:
+                move.write({"aici_state": "queued", "aici_next_check": False})
+                queued |= move
             elif move.aici_state != "ready":
                 move.aici_state = "ready"
+        if queued:
+            self.env.ref("l10n_fr_aici.ir_cron_aici_send")._trigger()
 
     # ---------------------------------------------------------------- data
     def _aici_client_partner(self):

@@ -56,6 +56,11 @@ class ResCompany(models.Model):
         help="How many payment requests are sent in one call to Urssaf (1 to 10).",
     )
 
+    aici_auto_send = fields.Boolean(
+        string="Send Posted Invoices Automatically",
+        help="Posted invoices of active clients are queued and sent by the "
+        "scheduled action within minutes, without clicking 'Send to Urssaf'.",
+    )
     aici_payment_journal_id = fields.Many2one(
         "account.journal",
         string="Urssaf Payments Journal",

@@ -33,6 +33,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.aici_batch_size", readonly=False
     )
 
+    aici_auto_send = fields.Boolean(related="company_id.aici_auto_send", readonly=False)
     aici_payment_journal_id = fields.Many2one(
         related="company_id.aici_payment_journal_id", readonly=False
     )

@@ -54,6 +54,19 @@ class TestInvoiceSend(AiciSandboxCase):
         self.client.aici_state = "blocked"
         self.assertEqual(draft.aici_state, "not_applicable")
 
+    def test_automatic_sending(self):
+        self.company.aici_auto_send = True
+        move = self.invoice(self.client)
+        self.assertEqual(move.aici_state, "queued")
+        cron = self.env.ref("l10n_fr_aici.ir_cron_aici_send")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]),
+            "the sending job is triggered at once",
+        )
+        cron.method_direct_trigger()
+        self.assertEqual(move.aici_state, "sent")
+        self.assertTrue(move.aici_request_id)
+
     def test_happy_path_to_paid(self):
         move = self.invoice(self.client)
         action = self.send(move)
