@@ -1,7 +1,5 @@
 from datetime import timedelta
 
-import pytz
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -16,6 +14,7 @@ from ..urssaf.errors import BusinessError, UrssafError
 from ..urssaf.payload import build_particulier, normalize_iban
 from ..urssaf.prefill import parse_street, split_person_name
 from ..urssaf.responses import parse_particulier_status
+from ..urssaf.tracking import particulier_next_check
 from ..urssaf.validators import validate_particulier
 
 AICI_PARTNER_STATES = [
@@ -27,16 +26,6 @@ AICI_PARTNER_STATES = [
     ("mandate_expired", "Mandate expired"),
     ("error", "Error"),
 ]
-
-# Delay before the next automatic status check, by state.
-_NEXT_CHECK = {
-    "waiting": timedelta(hours=1),
-    "not_finalised": timedelta(hours=6),
-    "active": timedelta(days=7),
-    "blocked": timedelta(days=1),
-    "mandate_expired": timedelta(days=1),
-    "error": timedelta(hours=6),
-}
 
 # Our data names (as used by urssaf.validators and the error catalogue) -> fields.
 _DATA_FIELDS = {
@@ -353,8 +342,8 @@ class ResPartner(models.Model):
             offer("aici_street_number", street.get("street_number"))
             offer("aici_street_letter", street.get("street_letter"))
             offer("aici_street_type", street.get("street_type"))
-            offer("aici_street_label", (street.get("street_label") or "")[:28])
-        offer("aici_address_complement", (partner.street2 or "")[:38])
+            offer("aici_street_label", street.get("street_label"))
+        offer("aici_address_complement", partner.street2)
         offer("aici_zip", partner.zip)
         offer("aici_commune_label", partner.city and partner.city.upper())
         bank = partner.bank_ids[:1]
@@ -380,13 +369,16 @@ class ResPartner(models.Model):
                 try:
                     with self.env.cr.savepoint():
                         partner.write({field: value})
-                except ValidationError as error:
-                    refused.append(str(error.args[0]))
+                except ValidationError:
+                    refused.append(self._fields[field].get_description(self.env))
             if refused:
+                # Labels only: the chatter is visible beyond the group allowed
+                # to see the values (e-mail, IBAN).
                 partner.message_post(
                     body=_(
-                        "Not pre-filled, to complete by hand: %(reasons)s",
-                        reasons=" ".join(refused),
+                        "Not pre-filled, as the checks refuse the contact's "
+                        "value, to complete by hand: %(fields)s",
+                        fields=", ".join(f["string"] for f in refused),
                     )
                 )
         return True
@@ -459,7 +451,7 @@ class ResPartner(models.Model):
                 "aici_status_code": "APPAREILLAGE_EC",
                 "aici_status_description": PARTICULIER_STATUSES["APPAREILLAGE_EC"],
                 "aici_last_error": False,
-                "aici_next_check": now + _NEXT_CHECK["waiting"],
+                "aici_next_check": particulier_next_check("waiting", now),
                 "aici_waiting_alert_sent": False,
             }
         )
@@ -502,7 +494,19 @@ class ResPartner(models.Model):
         """Ask Urssaf for the link status of these partners, company by company."""
         done = self.browse()
         for company, partners in self._aici_group_by_company():
-            with company._aici_client() as client:
+            try:
+                client = company._aici_client()
+            except UserError as error:
+                # Not configured: recorded on the clients, retried later, and
+                # the scheduled job goes on with the other companies.
+                partners.write(
+                    {
+                        "aici_last_error": str(error),
+                        "aici_next_check": fields.Datetime.now() + timedelta(hours=1),
+                    }
+                )
+                continue
+            with client:
                 for partner in partners:
                     partner._aici_refresh_one(client)
                     done |= partner
@@ -530,7 +534,7 @@ class ResPartner(models.Model):
                     "aici_state": "error",
                     "aici_last_error": error.explain(),
                     "aici_last_check": now,
-                    "aici_next_check": now + _NEXT_CHECK["error"],
+                    "aici_next_check": particulier_next_check("error", now),
                 }
             )
             return
@@ -552,13 +556,11 @@ class ResPartner(models.Model):
             "aici_status_code": status.code,
             "aici_status_description": status.description or status.label,
             "aici_last_check": now,
-            "aici_next_check": now + _NEXT_CHECK.get(status.state, timedelta(days=1)),
+            "aici_next_check": particulier_next_check(status.state, now),
             "aici_last_error": False,
         }
-        if status.state == "active" and status.activation:
-            values["aici_activation_datetime"] = self._aici_paris_to_utc(
-                status.activation
-            )
+        if status.state == "active" and status.activation_utc:
+            values["aici_activation_datetime"] = status.activation_utc
         self.write(values)
         if previous != status.state:
             self.message_post(
@@ -577,11 +579,6 @@ class ResPartner(models.Model):
                         label=status.label,
                     )
                 )
-
-    def _aici_paris_to_utc(self, naive_paris):
-        """Urssaf writes activation times in Paris time; Odoo stores UTC."""
-        paris = pytz.timezone("Europe/Paris")
-        return paris.localize(naive_paris).astimezone(pytz.UTC).replace(tzinfo=None)
 
     def _aici_responsible_user(self):
         return self.user_id or self.aici_enrolled_by_id or self.env.user

@@ -209,8 +209,11 @@ class TestPartnerEnrolment(AiciSandboxCase):
                 }
             ],
         )
-        # The e-mail with "+" (refused by Urssaf) was left out, with the reason.
-        self.assertIn("paul.dupont+sap@example.fr", partner.message_ids[0].body)
+        # The e-mail with "+" (refused by Urssaf) was left out and said so,
+        # without quoting the value in the chatter.
+        note = partner.message_ids[0].body
+        self.assertIn("E-mail (Urssaf)", note)
+        self.assertNotIn("paul.dupont", note)
 
     def test_status_changes_and_warnings(self):
         partner = self.active_client()
@@ -247,6 +250,16 @@ class TestPartnerEnrolment(AiciSandboxCase):
         self.assertFalse(fresh.aici_last_check)
         self.assertFalse(never.aici_last_check)
         self.assertGreater(due.aici_next_check, now)
+
+    def test_cron_survives_a_company_without_credentials(self):
+        partner = self.env["res.partner"].create(self.client_values())
+        self.enrol(partner)
+        partner.aici_next_check = fields.Datetime.now() - datetime.timedelta(minutes=1)
+        self.company.aici_client_secret = False
+        self.env["res.partner"]._cron_aici_refresh_partners()
+        self.assertIn("not configured", partner.aici_last_error)
+        self.assertGreater(partner.aici_next_check, fields.Datetime.now())
+        self.assertEqual(partner.aici_state, "waiting")
 
     def test_long_wait_creates_one_activity(self):
         partner = self.env["res.partner"].create(self.client_values())

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -13,6 +14,9 @@ from .catalogues import (
     rejection_label,
 )
 from .errors import ApiError, parse_errors
+
+# Urssaf writes date-times in its descriptions in French wall-clock time.
+URSSAF_TIMEZONE = zoneinfo.ZoneInfo("Europe/Paris")
 
 _ACTIVATION_RE = re.compile(
     r"(\d{2})/(\d{2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
@@ -149,6 +153,14 @@ class ParticulierStatus:
     description: str = ""
     ok: bool = False
     activation: datetime.datetime | None = None
+
+    @property
+    def activation_utc(self):
+        """The activation moment as a naive UTC date-time (Odoo's storage)."""
+        if self.activation is None:
+            return None
+        local = self.activation.replace(tzinfo=URSSAF_TIMEZONE)
+        return local.astimezone(datetime.timezone.utc).replace(tzinfo=None)
 
 
 def parse_activation(description):

@@ -31,6 +31,22 @@ _POLL_DELAYS = {
 }
 
 
+# Link status of a client: how soon to ask again, by local state.
+_PARTICULIER_POLL_DELAYS = {
+    "waiting": datetime.timedelta(hours=1),
+    "not_finalised": datetime.timedelta(hours=6),
+    "active": datetime.timedelta(days=7),
+    "blocked": datetime.timedelta(days=1),
+    "mandate_expired": datetime.timedelta(days=1),
+    "error": datetime.timedelta(hours=6),
+}
+
+
+def particulier_next_check(state, now):
+    """When to ask Urssaf again about a client's link; daily when unsure."""
+    return now + _PARTICULIER_POLL_DELAYS.get(state, datetime.timedelta(days=1))
+
+
 def next_check(state, now, paid_since=None):
     """When to ask Urssaf again about a request in ``state``; None = never."""
     if state in TERMINAL_STATES:

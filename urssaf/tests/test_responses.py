@@ -168,10 +168,17 @@ def test_parse_particulier_status():
     )
     assert status.state == "active" and status.ok
     assert status.activation == datetime.datetime(2026, 2, 1, 8, 0)
+    # Paris wall-clock time: winter is UTC+1, summer UTC+2.
+    assert status.activation_utc == datetime.datetime(2026, 2, 1, 7, 0)
+    summer = parse_particulier_status(
+        {"statut": {"code": "APPAREILLAGE_VALIDE", "description": "01/07/2026 08:00"}}
+    )
+    assert summer.activation_utc == datetime.datetime(2026, 7, 1, 6, 0)
     blocked = parse_particulier_status(
         {"statut": {"code": "PARTICULIER_BLOQUE", "etat": "KO"}}
     )
     assert blocked.state == "blocked" and not blocked.ok
+    assert blocked.activation is None and blocked.activation_utc is None
     assert parse_particulier_status("junk").state == "error"
 
 

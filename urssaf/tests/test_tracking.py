@@ -8,6 +8,7 @@ from urssaf.tracking import (
     default_period,
     find_match,
     next_check,
+    particulier_next_check,
     retry_delay,
 )
 
@@ -73,3 +74,9 @@ def test_find_match_conflict_on_other_client_or_amount():
         match = find_match([other], invoice_number="F1", id_client="c1", total_ttc=100)
         assert match.found is None
         assert "dp1" in match.conflict
+
+
+def test_particulier_next_check():
+    assert particulier_next_check("waiting", NOW) == NOW + datetime.timedelta(hours=1)
+    assert particulier_next_check("active", NOW) == NOW + datetime.timedelta(days=7)
+    assert particulier_next_check("other", NOW) == NOW + datetime.timedelta(days=1)
