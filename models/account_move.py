@@ -13,7 +13,6 @@ from ..urssaf.catalogues import payment_status_label
 from ..urssaf.data_types import PaymentRequest, ServiceLine
 from ..urssaf.errors import BusinessError, UrssafError
 from ..urssaf.payload import build_payment_request
-from ..urssaf.payload import format_date as api_date
 from ..urssaf.responses import parse_search, parse_submission
 from ..urssaf.tracking import (
     TERMINAL_STATES,
@@ -708,8 +707,7 @@ class AccountMove(models.Model):
             try:
                 dates = self.mapped("invoice_date")
                 body = client.search_payment_requests(
-                    date_start=api_date(min(dates)),
-                    date_end=api_date(max(dates)),
+                    date_start=min(dates), date_end=max(dates)
                 )
             except UrssafError as error:
                 self._aici_journal(client)

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 
 from ..urssaf.client import UrssafClient, gateway_url
 from ..urssaf.errors import ConfigurationError
+from ..urssaf.payload import intervenant_code
 
 AICI_ENVIRONMENTS = [
     ("sandbox", "Sandbox (api-edi.urssaf.fr)"),
@@ -108,8 +109,4 @@ class ResCompany(models.Model):
     def _aici_intervenant_code(self):
         """Identifier of the provider sent in complement2 (SAP+SIREN or SIR+SIRET)."""
         self.ensure_one()
-        nova = (self.aici_nova_number or "").replace(" ", "")
-        if nova:
-            return nova if nova.upper().startswith("SAP") else f"SAP{nova}"
-        siret = (self.siret or "").replace(" ", "")
-        return f"SIR{siret}" if siret else ""
+        return intervenant_code(self.aici_nova_number, self.siret)

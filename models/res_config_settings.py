@@ -51,8 +51,7 @@ class ResConfigSettings(models.TransientModel):
             ) as client:
                 client.get_token(force=True)
                 client.search_payment_requests(
-                    date_start=f"{_PROBE_START.isoformat()}T00:00:00Z",
-                    date_end=f"{_PROBE_START.isoformat()}T00:00:00Z",
+                    date_start=_PROBE_START, date_end=_PROBE_START
                 )
         except AuthenticationError as error:
             return self._aici_notify(

@@ -26,6 +26,7 @@ from .errors import (
     UnavailableError,
     parse_errors,
 )
+from .payload import build_search
 
 _logger = logging.getLogger(__name__)
 
@@ -272,19 +273,14 @@ class UrssafClient:
     def search_payment_requests(
         self, ids=None, date_start=None, date_end=None, invoice_numbers=None
     ):
-        """POST /demandePaiement/rechercher; "nothing found" is an empty result."""
-        criteria = {}
-        if ids:
-            ids = list(ids)
-            if len(ids) > MAX_IDS_PER_SEARCH:
-                raise ValueError(f"at most {MAX_IDS_PER_SEARCH} ids per search")
-            criteria["idDemandePaiements"] = ids
-        if invoice_numbers:
-            criteria["numFactureTiers"] = list(invoice_numbers)
-        if date_start:
-            criteria["dateDebut"] = date_start
-        if date_end:
-            criteria["dateFin"] = date_end
+        """POST /demandePaiement/rechercher; "nothing found" is an empty result.
+
+        Dates are calendar dates; at most 10 ids and 10 invoice numbers.
+        """
+        criteria = build_search(ids, date_start, date_end, invoice_numbers)
+        for key in ("idDemandePaiements", "numFactureTiers"):
+            if len(criteria.get(key, ())) > MAX_IDS_PER_SEARCH:
+                raise ValueError(f"at most {MAX_IDS_PER_SEARCH} {key} per search")
         if not criteria:
             raise ValueError("a search needs at least one criterion")
         try:

@@ -231,6 +231,17 @@ def normalize_intervenant(value):
     return normalize_code(value)
 
 
+def intervenant_code(nova=None, siret=None):
+    """The provider's identifier sent in ``complement2``: ``SAP`` + the SIREN of
+    its NOVA declaration when known, otherwise ``SIR`` + its SIRET; empty when
+    neither is known (the validators then ask for it)."""
+    nova = normalize_intervenant(nova or "")
+    if nova:
+        return nova if nova.startswith("SAP") else f"SAP{nova}"
+    siret = normalize_intervenant(siret or "")
+    return f"SIR{siret}" if siret else ""
+
+
 def split_birth_commune(code):
     """Split a 5-character INSEE commune code into (department, commune) as Urssaf
     wants them: ``77288`` -> (``077``, ``288``), ``2A004`` -> (``02A``, ``004``),

@@ -29,6 +29,9 @@ from urssaf.sandbox import samples
 IBAN = "FR7630006000011234567890189"
 
 
+FAR_FUTURE = datetime.date(2053, 1, 1)
+
+
 def _last_month():
     first_of_month = datetime.date.today().replace(day=1)
     end = first_of_month - datetime.timedelta(days=1)
@@ -87,7 +90,7 @@ def test_configuration_required():
 
 def test_token_is_cached_between_calls(sandbox, client):
     client.register_particulier(particulier())
-    client.search_payment_requests(date_start="2053-01-01T00:00:00Z")
+    client.search_payment_requests(date_start=FAR_FUTURE)
     assert len(calls(sandbox, "token")) == 1
 
 
@@ -108,7 +111,7 @@ def test_expired_token_is_renewed_once(sandbox, client):
     sandbox.control(
         "POST", "/_sandbox/faults", json={"operation": "*", "kind": "expire_token"}
     )
-    result = client.search_payment_requests(date_start="2053-01-01T00:00:00Z")
+    result = client.search_payment_requests(date_start=FAR_FUTURE)
     assert result["infoDemandePaiements"] == []
     assert len(calls(sandbox, "token")) == 2
 
@@ -118,7 +121,7 @@ def test_wrong_secret_is_an_authentication_error(sandbox):
         sandbox.url, sandbox.client_id, "nope", token_cache=TokenCache()
     ) as bad:
         with pytest.raises(AuthenticationError) as info:
-            bad.search_payment_requests(date_start="2053-01-01T00:00:00Z")
+            bad.search_payment_requests(date_start=FAR_FUTURE)
     assert not info.value.maybe_received
 
 
@@ -270,7 +273,7 @@ def test_server_errors(sandbox, client, active_client_id, operation, kind, maybe
         if operation == "submit":
             client.submit_payment_requests([payment_request(active_client_id)])
         else:
-            client.search_payment_requests(date_start="2053-01-01T00:00:00Z")
+            client.search_payment_requests(date_start=FAR_FUTURE)
     assert info.value.maybe_received is maybe
     assert info.value.http_status in (500, 503)
 

@@ -29,6 +29,7 @@ from urssaf.payload import (
     clean_name,
     compute_unit_price,
     format_date,
+    intervenant_code,
     normalize_iban,
     normalize_mobile,
     split_birth_commune,
@@ -537,3 +538,18 @@ def test_build_search():
         ids=["1"], date_start=dt.date(2026, 3, 1), date_end=dt.date(2026, 3, 2)
     )
     assert_schema_valid("InputRechercheDemandePaiement", body)
+
+
+@pytest.mark.parametrize(
+    "nova,siret,expected",
+    [
+        ("552100554", "55210055400013", "SAP552100554"),
+        (" 552 100 554 ", None, "SAP552100554"),
+        ("sap552100554", None, "SAP552100554"),
+        (None, "552 100 554 00013", "SIR55210055400013"),
+        ("", "", ""),
+        (None, None, ""),
+    ],
+)
+def test_intervenant_code(nova, siret, expected):
+    assert intervenant_code(nova, siret) == expected
