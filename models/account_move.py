@@ -7,9 +7,10 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date, mute_logger, split_every
+from odoo.tools import format_amount, format_date, mute_logger
 
 from ..urssaf.catalogues import payment_status_label
+from ..urssaf.client import MAX_IDS_PER_SEARCH, MAX_REQUESTS_PER_SUBMISSION
 from ..urssaf.data_types import PaymentRequest, ServiceLine
 from ..urssaf.errors import BusinessError, UrssafError
 from ..urssaf.payload import build_payment_request
@@ -507,10 +508,16 @@ class AccountMove(models.Model):
             for key in ("sent", "refused", "queued", "to_check", "skipped")
         }
         for company, moves in self.grouped("company_id").items():
-            size = max(1, min(10, company.aici_batch_size or 10))
+            size = max(
+                1,
+                min(
+                    MAX_REQUESTS_PER_SUBMISSION,
+                    company.aici_batch_size or MAX_REQUESTS_PER_SUBMISSION,
+                ),
+            )
             client = company._aici_client()
             with client:
-                for ids in split_every(size, moves.ids):
+                for ids in chunks(moves.ids, size):
                     batch = self.browse(ids)._aici_lock(interactive)
                     outcome["skipped"] |= self.browse(ids) - batch
                     # Re-read under lock: another worker may have sent them.
@@ -690,9 +697,8 @@ class AccountMove(models.Model):
             own_client = client is None
             urssaf = client or company._aici_client()
             try:
-                for batch in chunks(moves, 10):
-                    batch = self.browse([m.id for m in batch])
-                    batch._aici_reconcile_batch(urssaf)
+                for ids in chunks(moves.ids, MAX_IDS_PER_SEARCH):
+                    self.browse(ids)._aici_reconcile_batch(urssaf)
             finally:
                 if own_client:
                     urssaf.close()
@@ -772,8 +778,8 @@ class AccountMove(models.Model):
         now = fields.Datetime.now()
         for company, company_moves in moves.grouped("company_id").items():
             with company._aici_client() as client:
-                for batch in chunks(company_moves, 10):
-                    batch = self.browse([m.id for m in batch])
+                for ids in chunks(company_moves.ids, MAX_IDS_PER_SEARCH):
+                    batch = self.browse(ids)
                     try:
                         body = client.search_payment_requests(
                             ids=batch.mapped("aici_request_id")

@@ -1,38 +1,8 @@
-"""Masking of personal data and secrets before anything is shown or stored in logs.
+"""Masking of personal data before it is shown.
 
-Birth data and bank details are personal data: the exchange journal and the logs
-keep the shape of a payload, never these values.
+The exchange journal and the logs keep no payload at all; screens that must
+show a bank account show it masked.
 """
-
-# Keys of Urssaf payloads whose values are personal data or secrets.
-SENSITIVE_KEYS = frozenset(
-    {
-        "dateNaissance",
-        "dateNaissanceClient",
-        "lieuNaissance",
-        "codePaysNaissance",
-        "departementNaissance",
-        "communeNaissance",
-        "codeCommune",
-        "libelleCommune",
-        "iban",
-        "bic",
-        "titulaire",
-        "nomNaissance",
-        "nomUsage",
-        "prenoms",
-        "numeroTelephonePortable",
-        "adresseMail",
-        "numeroVoie",
-        "libelleVoie",
-        "complement",
-        "lieuDit",
-        "codePostal",
-        "access_token",
-        "client_secret",
-        "Authorization",
-    }
-)
 
 MASK = "***"
 
@@ -43,16 +13,3 @@ def mask_iban(iban):
     if len(compact) < 8:
         return MASK if compact else ""
     return f"{compact[:4]} **** {compact[-4:]}"
-
-
-def redact(value):
-    """A deep copy of a JSON-like value with every sensitive value masked."""
-    if isinstance(value, dict):
-        return {
-            key: (MASK if key in SENSITIVE_KEYS and item not in (None, "") else
-                  redact(item))
-            for key, item in value.items()
-        }  # fmt: skip
-    if isinstance(value, list):
-        return [redact(item) for item in value]
-    return value
