@@ -11,19 +11,21 @@
     "depends": ["account", "l10n_fr"],
     "external_dependencies": {"python": ["requests", "python-dateutil"]},
     "data": [
-        "security/aici_security.xml",
+        "security/l10n_fr_aici_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
-        "wizards/aici_enrolment_wizard_views.xml",
-        "views/aici_exchange_views.xml",
+        "wizards/l10n_fr_aici_enrolment_wizard_views.xml",
+        "views/l10n_fr_aici_exchange_views.xml",
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
-        "views/aici_menus.xml",
+        "views/l10n_fr_aici_menus.xml",
     ],
     "assets": {
-        "web.assets_backend": ["l10n_fr_aici/static/src/scss/aici_notification.scss"],
+        "web.assets_backend": [
+            "l10n_fr_aici/static/src/scss/l10n_fr_aici_notification.scss"
+        ],
         "web.assets_tests": ["l10n_fr_aici/static/tests/tours/*.js"],
     },
     "installable": True,

@@ -1,5 +1,5 @@
-from . import aici_activity_mixin
-from . import aici_exchange
+from . import l10n_fr_aici_activity_mixin
+from . import l10n_fr_aici_exchange
 from . import account_move
 from . import product_template
 from . import res_company

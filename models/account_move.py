@@ -62,9 +62,9 @@ _WARNING_STATES = ("refused", "unpaid", "cancelled")
 
 class AccountMove(models.Model):
     _name = "account.move"
-    _inherit = ["account.move", "aici.activity.mixin"]
+    _inherit = ["account.move", "l10n_fr_aici.activity.mixin"]
 
-    aici_state = fields.Selection(
+    l10n_fr_aici_state = fields.Selection(
         AICI_MOVE_STATES,
         string="Avance Immédiate",
         default="not_applicable",
@@ -74,7 +74,7 @@ class AccountMove(models.Model):
         tracking=True,
         index=True,
     )
-    aici_period_start = fields.Date(
+    l10n_fr_aici_period_start = fields.Date(
         string="Service Start",
         compute="_compute_aici_period",
         store=True,
@@ -83,57 +83,67 @@ class AccountMove(models.Model):
         help="First day of the services invoiced. Start and end must fall in the "
         "same calendar month.",
     )
-    aici_period_end = fields.Date(
+    l10n_fr_aici_period_end = fields.Date(
         string="Service End",
         compute="_compute_aici_period",
         store=True,
         readonly=False,
         copy=False,
     )
-    aici_request_id = fields.Char(
+    l10n_fr_aici_request_id = fields.Char(
         string="Urssaf Payment Request",
         copy=False,
         readonly=True,
         index="btree_not_null",
     )
-    aici_status_code = fields.Char(
+    l10n_fr_aici_status_code = fields.Char(
         string="Urssaf Status Code", copy=False, readonly=True
     )
-    aici_status_label = fields.Char(string="Urssaf Status", copy=False, readonly=True)
-    aici_rejection_code = fields.Char(
+    l10n_fr_aici_status_label = fields.Char(
+        string="Urssaf Status", copy=False, readonly=True
+    )
+    l10n_fr_aici_rejection_code = fields.Char(
         string="Rejection Code", copy=False, readonly=True
     )
-    aici_rejection_comment = fields.Text(
+    l10n_fr_aici_rejection_comment = fields.Text(
         string="Rejection Comment", copy=False, readonly=True
     )
-    aici_transfer_amount = fields.Monetary(
+    l10n_fr_aici_transfer_amount = fields.Monetary(
         string="Urssaf Transfer", copy=False, readonly=True
     )
-    aici_transfer_date = fields.Date(string="Transfer Date", copy=False, readonly=True)
-    aici_sent_date = fields.Datetime(string="Sent to Urssaf", copy=False, readonly=True)
-    aici_paid_date = fields.Datetime(copy=False, readonly=True)
-    aici_last_sync = fields.Datetime(
+    l10n_fr_aici_transfer_date = fields.Date(
+        string="Transfer Date", copy=False, readonly=True
+    )
+    l10n_fr_aici_sent_date = fields.Datetime(
+        string="Sent to Urssaf", copy=False, readonly=True
+    )
+    l10n_fr_aici_paid_date = fields.Datetime(copy=False, readonly=True)
+    l10n_fr_aici_last_sync = fields.Datetime(
         string="Last Urssaf Synchronisation", copy=False, readonly=True
     )
-    aici_next_check = fields.Datetime(copy=False, readonly=True, index="btree_not_null")
-    aici_last_error = fields.Text(string="Last Urssaf Error", copy=False, readonly=True)
-    aici_failures = fields.Integer(
+    l10n_fr_aici_next_check = fields.Datetime(
+        copy=False, readonly=True, index="btree_not_null"
+    )
+    l10n_fr_aici_last_error = fields.Text(
+        string="Last Urssaf Error", copy=False, readonly=True
+    )
+    l10n_fr_aici_failures = fields.Integer(
         string="Consecutive Urssaf Failures", copy=False, readonly=True
     )
-    aici_exchange_ids = fields.One2many(
-        "aici.exchange",
+    l10n_fr_aici_exchange_ids = fields.One2many(
+        "l10n_fr_aici.exchange",
         "move_id",
         string="Urssaf Exchanges",
         groups="l10n_fr_aici.group_aici_manager",
     )
-    aici_payment_id = fields.Many2one(
+    l10n_fr_aici_payment_id = fields.Many2one(
         "account.payment",
         string="Urssaf Payment",
         copy=False,
         readonly=True,
         help="Payment registered from the transfer Urssaf reported.",
     )
-    aici_cancel_requested = fields.Boolean(
+    l10n_fr_aici_cancel_requested = fields.Boolean(
         string="Cancellation Requested", copy=False, readonly=True
     )
 
@@ -144,33 +154,37 @@ class AccountMove(models.Model):
         Editable; a request already at Urssaf keeps its period.
         """
         for move in self:
-            if move.aici_request_id:
-                move.aici_period_start = move.aici_period_start
-                move.aici_period_end = move.aici_period_end
+            if move.l10n_fr_aici_request_id:
+                move.l10n_fr_aici_period_start = move.l10n_fr_aici_period_start
+                move.l10n_fr_aici_period_end = move.l10n_fr_aici_period_end
                 continue
             start, end = default_period(move.invoice_date)
-            move.aici_period_start = start
-            move.aici_period_end = end
+            move.l10n_fr_aici_period_start = start
+            move.l10n_fr_aici_period_end = end
 
-    @api.depends("country_code", "aici_request_id", "aici_state")
+    @api.depends("country_code", "l10n_fr_aici_request_id", "l10n_fr_aici_state")
     def _compute_need_cancel_request(self):
         return super()._compute_need_cancel_request()
 
     def _need_cancel_request(self):
         # A request living at Urssaf can only be cancelled there.
         return super()._need_cancel_request() or (
-            bool(self.aici_request_id) and self.aici_state not in TERMINAL_STATES
+            bool(self.l10n_fr_aici_request_id)
+            and self.l10n_fr_aici_state not in TERMINAL_STATES
         )
 
     # ------------------------------------------------------------------ hooks
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        posted._aici_update_readiness()
+        posted._l10n_fr_aici_update_readiness()
         return posted
 
     def button_draft(self):
         sent = self.filtered(
-            lambda m: m.aici_request_id and m.aici_state not in TERMINAL_STATES
+            lambda m: (
+                m.l10n_fr_aici_request_id
+                and m.l10n_fr_aici_state not in TERMINAL_STATES
+            )
         )
         if sent:
             raise UserError(
@@ -184,71 +198,84 @@ class AccountMove(models.Model):
                 )
             )
         result = super().button_draft()
-        self._aici_update_readiness()
+        self._l10n_fr_aici_update_readiness()
         return result
 
     def button_request_cancel(self):
-        aici_moves = self.filtered(
-            lambda m: m.aici_request_id and m.aici_state not in TERMINAL_STATES
+        l10n_fr_aici_moves = self.filtered(
+            lambda m: (
+                m.l10n_fr_aici_request_id
+                and m.l10n_fr_aici_state not in TERMINAL_STATES
+            )
         )
-        if not aici_moves:
+        if not l10n_fr_aici_moves:
             return super().button_request_cancel()
-        for move in aici_moves:
-            move.write({"aici_cancel_requested": True, "aici_state": "to_check"})
-            move._aici_log(
+        for move in l10n_fr_aici_moves:
+            move.write(
+                {
+                    "l10n_fr_aici_cancel_requested": True,
+                    "l10n_fr_aici_state": "to_check",
+                }
+            )
+            move._l10n_fr_aici_log(
                 _(
                     "Cancellation to be requested from Urssaf for payment request "
                     "%(id)s: contact Urssaf with this number. The invoice stays 'to "
                     "check' until Urssaf reports the request cancelled.",
-                    id=move.aici_request_id,
+                    id=move.l10n_fr_aici_request_id,
                 )
             )
         return True
 
     # ------------------------------------------------------------- readiness
-    def _aici_is_eligible(self):
+    def _l10n_fr_aici_is_eligible(self):
         self.ensure_one()
         return (
             self.move_type == "out_invoice"
             and self.state == "posted"
-            and self.partner_id.commercial_partner_id.aici_state == "active"
+            and self.partner_id.commercial_partner_id.l10n_fr_aici_state == "active"
         )
 
-    def _aici_update_readiness(self):
+    def _l10n_fr_aici_update_readiness(self):
         """Set not-yet-sent invoices to 'not applicable', 'ready' ('queued' when
         the company sends automatically), or 'error' when the pre-flight checks
         already find something to fix."""
         queued = self.browse()
         for move in self:
-            if move.aici_state not in ("not_applicable", "ready"):
+            if move.l10n_fr_aici_state not in ("not_applicable", "ready"):
                 continue
-            if not move._aici_is_eligible():
-                if move.aici_state != "not_applicable":
-                    move.aici_state = "not_applicable"
+            if not move._l10n_fr_aici_is_eligible():
+                if move.l10n_fr_aici_state != "not_applicable":
+                    move.l10n_fr_aici_state = "not_applicable"
                 continue
-            problems = move._aici_preflight().get(move)
+            problems = move._l10n_fr_aici_preflight().get(move)
             if problems:
                 move.write(
-                    {"aici_state": "error", "aici_last_error": "\n".join(problems)}
+                    {
+                        "l10n_fr_aici_state": "error",
+                        "l10n_fr_aici_last_error": "\n".join(problems),
+                    }
                 )
-            elif move.company_id.aici_auto_send:
-                move.write({"aici_state": "queued", "aici_next_check": False})
+            elif move.company_id.l10n_fr_aici_auto_send:
+                move.write(
+                    {"l10n_fr_aici_state": "queued", "l10n_fr_aici_next_check": False}
+                )
                 queued |= move
-            elif move.aici_state != "ready":
-                move.aici_state = "ready"
+            elif move.l10n_fr_aici_state != "ready":
+                move.l10n_fr_aici_state = "ready"
         if queued:
             self.env.ref("l10n_fr_aici.ir_cron_aici_send")._trigger()
 
     # ---------------------------------------------------------------- data
-    def _aici_client_partner(self):
+    def _l10n_fr_aici_client_partner(self):
         return self.partner_id.commercial_partner_id
 
-    def _aici_payment_request(self):
+    def _l10n_fr_aici_payment_request(self):
         """The invoice as plain data for ``urssaf`` (no check here)."""
         self.ensure_one()
-        partner = self._aici_client_partner().sudo()
+        partner = self._l10n_fr_aici_client_partner().sudo()
         company = self.company_id
-        intervenant = company._aici_intervenant_code()
+        intervenant = company._l10n_fr_aici_intervenant_code()
         lines = []
         for line in self.invoice_line_ids.filtered(
             lambda invoice_line: invoice_line.display_type == "product"
@@ -256,37 +283,37 @@ class AccountMove(models.Model):
             product = line.product_id.product_tmpl_id
             lines.append(
                 ServiceLine(
-                    nature_code=product.aici_nature_code or "",
-                    unit=product.aici_unit or "FORFAIT",
+                    nature_code=product.l10n_fr_aici_nature_code or "",
+                    unit=product.l10n_fr_aici_unit or "FORFAIT",
                     quantity=_dec(line.quantity),
                     total_ttc=_dec(line.price_total),
                     total_ht=_dec(line.price_subtotal),
-                    date_start=self.aici_period_start or None,
-                    date_end=self.aici_period_end or None,
+                    date_start=self.l10n_fr_aici_period_start or None,
+                    date_end=self.l10n_fr_aici_period_end or None,
                     description=line.name or product.name or None,
                     intervenant=intervenant or None,
                 )
             )
         return PaymentRequest(
-            id_tiers_facturation=company.aici_id_tiers_facturation or "",
-            id_client=partner.aici_id_client or "",
-            client_birth_date=partner.aici_birth_date or None,
+            id_tiers_facturation=company.l10n_fr_aici_id_tiers_facturation or "",
+            id_client=partner.l10n_fr_aici_id_client or "",
+            client_birth_date=partner.l10n_fr_aici_birth_date or None,
             invoice_number=self.name or "",
             invoice_date=self.invoice_date or None,
-            date_start=self.aici_period_start or None,
-            date_end=self.aici_period_end or None,
+            date_start=self.l10n_fr_aici_period_start or None,
+            date_end=self.l10n_fr_aici_period_end or None,
             lines=lines,
             total_ttc=_dec(self.amount_total),
             total_ht=_dec(self.amount_untaxed),
         )
 
-    def _aici_preflight(self):
+    def _l10n_fr_aici_preflight(self):
         """Every reason not to send each invoice: {move: [message, ...]}."""
         today = fields.Date.context_today(self)
         problems = {}
         for move in self:
             messages = []
-            partner = move._aici_client_partner()
+            partner = move._l10n_fr_aici_client_partner()
             if move.move_type == "out_refund":
                 messages.append(
                     _(
@@ -298,61 +325,65 @@ class AccountMove(models.Model):
                 messages.append(_("Only customer invoices can be sent to Urssaf."))
             if move.state != "posted":
                 messages.append(_("The invoice must be posted first."))
-            if move.aici_request_id or move.aici_state not in SENDABLE_STATES + (
-                "not_applicable",
+            if (
+                move.l10n_fr_aici_request_id
+                or move.l10n_fr_aici_state not in SENDABLE_STATES + ("not_applicable",)
             ):
-                if move.aici_state in ("refused", "cancelled"):
+                if move.l10n_fr_aici_state in ("refused", "cancelled"):
                     messages.append(
                         _(
                             "Urssaf status of this payment request: %(state)s. It "
                             "cannot be sent again under the same number: issue a "
                             "credit note and a new invoice.",
                             state=dict(
-                                move._fields["aici_state"]._description_selection(
-                                    self.env
-                                )
-                            )[move.aici_state],
+                                move._fields[
+                                    "l10n_fr_aici_state"
+                                ]._description_selection(self.env)
+                            )[move.l10n_fr_aici_state],
                         )
                     )
                 else:
                     messages.append(_("This invoice was already sent to Urssaf."))
             if move.currency_id.name != "EUR":
                 messages.append(_("Only invoices in euros can be sent to Urssaf."))
-            if partner.aici_state != "active":
+            if partner.l10n_fr_aici_state != "active":
                 messages.append(
                     _(
                         "The client %(client)s is not active for the avance immédiate "
                         "(status: %(state)s).",
                         client=partner.display_name,
                         state=dict(
-                            partner._fields["aici_state"]._description_selection(
-                                self.env
-                            )
-                        ).get(partner.aici_state),
+                            partner._fields[
+                                "l10n_fr_aici_state"
+                            ]._description_selection(self.env)
+                        ).get(partner.l10n_fr_aici_state),
                     )
                 )
-            elif partner.aici_company_id and partner.aici_company_id != move.company_id:
+            elif (
+                partner.l10n_fr_aici_company_id
+                and partner.l10n_fr_aici_company_id != move.company_id
+            ):
                 messages.append(
                     _(
                         "The client %(client)s is enrolled with the Urssaf account "
                         "of %(company)s: invoices of %(other)s cannot be sent for "
                         "them.",
                         client=partner.display_name,
-                        company=partner.aici_company_id.name,
+                        company=partner.l10n_fr_aici_company_id.name,
                         other=move.company_id.name,
                     )
                 )
             if messages:
                 problems[move] = messages
                 continue
-            activation = partner.sudo().aici_activation_datetime
+            activation = partner.sudo().l10n_fr_aici_activation_datetime
             activation_date = (
                 fields.Datetime.context_timestamp(move, activation).date()
                 if activation
                 else None
             )
             for problem in validate_payment_request(
-                move._aici_payment_request(),
+                move._l10n_fr_aici_payment_request(),
                 today=today,
                 activation_date=activation_date,
             ):
@@ -367,7 +398,7 @@ class AccountMove(models.Model):
         moves = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
         if not moves:
             raise UserError(_("Select customer invoices to send to Urssaf."))
-        problems = moves._aici_preflight()
+        problems = moves._l10n_fr_aici_preflight()
         if len(problems) == len(moves):
             raise UserError(
                 _("Nothing was sent to Urssaf:")
@@ -379,10 +410,10 @@ class AccountMove(models.Model):
                 )
             )
         to_send = moves.filtered(lambda m: m not in problems)
-        outcome = to_send._aici_submit(interactive=True)
-        return self._aici_send_notification(outcome, problems)
+        outcome = to_send._l10n_fr_aici_submit(interactive=True)
+        return self._l10n_fr_aici_send_notification(outcome, problems)
 
-    def _aici_send_notification(self, outcome, problems):
+    def _l10n_fr_aici_send_notification(self, outcome, problems):
         lines = []
         if outcome["sent"]:
             lines.append(
@@ -396,7 +427,7 @@ class AccountMove(models.Model):
                 _(
                     "%(name)s refused: %(error)s",
                     name=move.name,
-                    error=move.aici_last_error,
+                    error=move.l10n_fr_aici_last_error,
                 )
             )
         for move in outcome["queued"]:
@@ -405,7 +436,7 @@ class AccountMove(models.Model):
                     "%(name)s not sent (Urssaf not reached), queued for an automatic "
                     "retry: %(error)s",
                     name=move.name,
-                    error=move.aici_last_error,
+                    error=move.l10n_fr_aici_last_error,
                 )
             )
         for move in outcome["to_check"]:
@@ -450,18 +481,20 @@ class AccountMove(models.Model):
     def action_aici_refresh(self):
         """Button "Actualiser": status of sent requests, reconciliation of
         uncertain ones."""
-        with_request = self.filtered("aici_request_id")
+        with_request = self.filtered("l10n_fr_aici_request_id")
         uncertain = self.filtered(
-            lambda m: m.aici_state == "to_check" and not m.aici_request_id
+            lambda m: (
+                m.l10n_fr_aici_state == "to_check" and not m.l10n_fr_aici_request_id
+            )
         )
         if not with_request and not uncertain:
             raise UserError(_("These invoices have no Urssaf payment request yet."))
-        with_request._aici_refresh_status()
-        uncertain._aici_reconcile()
+        with_request._l10n_fr_aici_refresh_status()
+        uncertain._l10n_fr_aici_reconcile()
         return True
 
     # ------------------------------------------------------------ sending
-    def _aici_lock(self, interactive):
+    def _l10n_fr_aici_lock(self, interactive):
         """Row-lock the invoices before any call; return those we hold.
 
         Another worker holding or having just changed a row makes us skip it
@@ -493,12 +526,12 @@ class AccountMove(models.Model):
                 return self.browse()
             held = self.browse()
             for move in self:
-                held |= move._aici_lock(interactive=False)
+                held |= move._l10n_fr_aici_lock(interactive=False)
             return held
-        self.invalidate_recordset(["aici_state", "aici_request_id"])
+        self.invalidate_recordset(["l10n_fr_aici_state", "l10n_fr_aici_request_id"])
         return self
 
-    def _aici_submit(self, interactive=False):
+    def _l10n_fr_aici_submit(self, interactive=False):
         """Send these invoices (already checked) in batches, company by company.
 
         Returns {"sent", "refused", "queued", "to_check", "skipped"} recordsets.
@@ -512,61 +545,64 @@ class AccountMove(models.Model):
                 1,
                 min(
                     MAX_REQUESTS_PER_SUBMISSION,
-                    company.aici_batch_size or MAX_REQUESTS_PER_SUBMISSION,
+                    company.l10n_fr_aici_batch_size or MAX_REQUESTS_PER_SUBMISSION,
                 ),
             )
-            client = company._aici_client()
+            client = company._l10n_fr_aici_client()
             with client:
                 for ids in chunks(moves.ids, size):
-                    batch = self.browse(ids)._aici_lock(interactive)
+                    batch = self.browse(ids)._l10n_fr_aici_lock(interactive)
                     outcome["skipped"] |= self.browse(ids) - batch
                     # Re-read under lock: another worker may have sent them.
                     batch = batch.filtered(
                         lambda m: (
-                            m.aici_state in SENDABLE_STATES and not m.aici_request_id
+                            m.l10n_fr_aici_state in SENDABLE_STATES
+                            and not m.l10n_fr_aici_request_id
                         )
                     )
                     if batch:
-                        batch._aici_submit_batch(client, outcome)
+                        batch._l10n_fr_aici_submit_batch(client, outcome)
                     if self._can_commit():
                         # The Urssaf ids are saved before the next call: a later
                         # rollback must never forget a request Urssaf accepted.
                         self.env.cr.commit()  # pylint: disable=invalid-commit
         return outcome
 
-    def _aici_submit_batch(self, client, outcome):
-        payloads = [build_payment_request(m._aici_payment_request()) for m in self]
-        self._aici_mark_sending()
+    def _l10n_fr_aici_submit_batch(self, client, outcome):
+        payloads = [
+            build_payment_request(m._l10n_fr_aici_payment_request()) for m in self
+        ]
+        self._l10n_fr_aici_mark_sending()
         try:
             items = client.submit_payment_requests(payloads)
         except BusinessError as error:
             # The whole call was refused before processing (format): nothing
             # was created at Urssaf.
-            self._aici_journal(client)
-            self._aici_set_error(error.explain())
+            self._l10n_fr_aici_journal(client)
+            self._l10n_fr_aici_set_error(error.explain())
             outcome["refused"] |= self
             return
         except UrssafError as error:
-            self._aici_journal(client)
+            self._l10n_fr_aici_journal(client)
             if error.maybe_received:
-                self._aici_set_to_check(error.explain())
+                self._l10n_fr_aici_set_to_check(error.explain())
                 outcome["to_check"] |= self
             else:
-                self._aici_retry_later(error.explain(), state="queued")
+                self._l10n_fr_aici_retry_later(error.explain(), state="queued")
                 outcome["queued"] |= self
             return
         try:
-            self._aici_apply_submission(items, outcome, client)
+            self._l10n_fr_aici_apply_submission(items, outcome, client)
         except Exception:
             # Urssaf answered but we could not record it: never lose track.
             _logger.exception("Could not record the Urssaf answer")
-            left = self.filtered(lambda m: not m.aici_request_id)
-            left._aici_set_to_check(
+            left = self.filtered(lambda m: not m.l10n_fr_aici_request_id)
+            left._l10n_fr_aici_set_to_check(
                 _("The answer of Urssaf could not be recorded; to be checked.")
             )
             outcome["to_check"] |= left
 
-    def _aici_mark_sending(self):
+    def _l10n_fr_aici_mark_sending(self):
         """Write-ahead mark, committed before the call to Urssaf.
 
         Should the process die after the call and before the answer is saved,
@@ -575,17 +611,18 @@ class AccountMove(models.Model):
         """
         self.write(
             {
-                "aici_state": "to_check",
-                "aici_last_error": _("Sending to Urssaf in progress."),
-                "aici_next_check": fields.Datetime.now() + timedelta(minutes=15),
+                "l10n_fr_aici_state": "to_check",
+                "l10n_fr_aici_last_error": _("Sending to Urssaf in progress."),
+                "l10n_fr_aici_next_check": fields.Datetime.now()
+                + timedelta(minutes=15),
             }
         )
         if self._can_commit():
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
-    def _aici_apply_submission(self, items, outcome, client):
+    def _l10n_fr_aici_apply_submission(self, items, outcome, client):
         by_number = parse_submission(items)
-        self._aici_journal(
+        self._l10n_fr_aici_journal(
             client,
             {
                 move: [e.code for e in by_number[move.name].errors]
@@ -598,25 +635,25 @@ class AccountMove(models.Model):
         for move in self:
             item = by_number.get(move.name)
             if item is None:
-                move._aici_set_to_check(
+                move._l10n_fr_aici_set_to_check(
                     _("Urssaf's answer did not mention this invoice; to be checked.")
                 )
                 outcome["to_check"] |= move
             elif item.accepted:
                 move.write(
                     {
-                        "aici_request_id": item.request_id,
-                        "aici_status_code": item.status,
-                        "aici_status_label": payment_status_label(item.status),
-                        "aici_state": "sent",
-                        "aici_sent_date": now,
-                        "aici_last_sync": now,
-                        "aici_last_error": False,
-                        "aici_failures": 0,
-                        "aici_next_check": next_check("sent", now),
+                        "l10n_fr_aici_request_id": item.request_id,
+                        "l10n_fr_aici_status_code": item.status,
+                        "l10n_fr_aici_status_label": payment_status_label(item.status),
+                        "l10n_fr_aici_state": "sent",
+                        "l10n_fr_aici_sent_date": now,
+                        "l10n_fr_aici_last_sync": now,
+                        "l10n_fr_aici_last_error": False,
+                        "l10n_fr_aici_failures": 0,
+                        "l10n_fr_aici_next_check": next_check("sent", now),
                     }
                 )
-                move._aici_log(
+                move._l10n_fr_aici_log(
                     _(
                         "Sent to Urssaf: payment request %(id)s (status %(status)s).",
                         id=item.request_id,
@@ -628,54 +665,54 @@ class AccountMove(models.Model):
                 duplicates |= move
             else:
                 text = "\n".join(f"[{e.code}] {e.explain()}" for e in item.errors)
-                move._aici_set_error(text)
+                move._l10n_fr_aici_set_error(text)
                 outcome["refused"] |= move
         if duplicates:
             # Urssaf already has this number: adopt its request, never resend.
-            duplicates._aici_set_to_check(
+            duplicates._l10n_fr_aici_set_to_check(
                 _("Urssaf already knows this invoice number; reconciling.")
             )
-            duplicates._aici_reconcile(client)
+            duplicates._l10n_fr_aici_reconcile(client)
             for move in duplicates:
-                key = "sent" if move.aici_request_id else "to_check"
+                key = "sent" if move.l10n_fr_aici_request_id else "to_check"
                 outcome[key] |= move
 
-    def _aici_journal(self, client, codes=None):
+    def _l10n_fr_aici_journal(self, client, codes=None):
         if self:
-            self.env["aici.exchange"]._aici_record(
+            self.env["l10n_fr_aici.exchange"]._l10n_fr_aici_record(
                 client, self.company_id[:1], self, codes
             )
 
-    def _aici_set_error(self, text):
-        self.write({"aici_state": "error", "aici_last_error": text})
+    def _l10n_fr_aici_set_error(self, text):
+        self.write({"l10n_fr_aici_state": "error", "l10n_fr_aici_last_error": text})
         for move in self:
-            move._aici_log(_("Refused by Urssaf: %(error)s", error=text))
+            move._l10n_fr_aici_log(_("Refused by Urssaf: %(error)s", error=text))
 
-    def _aici_retry_later(self, text, state=None):
+    def _l10n_fr_aici_retry_later(self, text, state=None):
         """Record a failure to reach Urssaf and back off before the next try."""
         now = fields.Datetime.now()
         for move in self:
-            failures = move.aici_failures + 1
+            failures = move.l10n_fr_aici_failures + 1
             values = {
-                "aici_failures": failures,
-                "aici_last_error": text,
-                "aici_next_check": now + retry_delay(failures - 1),
+                "l10n_fr_aici_failures": failures,
+                "l10n_fr_aici_last_error": text,
+                "l10n_fr_aici_next_check": now + retry_delay(failures - 1),
             }
             if state:
-                values["aici_state"] = state
+                values["l10n_fr_aici_state"] = state
             move.write(values)
 
-    def _aici_set_to_check(self, text):
+    def _l10n_fr_aici_set_to_check(self, text):
         now = fields.Datetime.now()
         self.write(
             {
-                "aici_state": "to_check",
-                "aici_last_error": text,
-                "aici_next_check": now + timedelta(minutes=15),
+                "l10n_fr_aici_state": "to_check",
+                "l10n_fr_aici_last_error": text,
+                "l10n_fr_aici_next_check": now + timedelta(minutes=15),
             }
         )
         for move in self:
-            move._aici_log(
+            move._l10n_fr_aici_log(
                 _(
                     "Outcome unknown: %(error)s The invoice will be reconciled with "
                     "Urssaf before any new sending.",
@@ -684,26 +721,28 @@ class AccountMove(models.Model):
             )
 
     # -------------------------------------------------------- reconciliation
-    def _aici_reconcile(self, client=None):
+    def _l10n_fr_aici_reconcile(self, client=None):
         """Find at Urssaf the requests of invoices whose sending is uncertain.
 
         Adopt a request with the same number, client and total; send again
         (queue) only when Urssaf certainly has nothing under this number.
         """
         pending = self.filtered(
-            lambda m: m.aici_state == "to_check" and not m.aici_request_id
+            lambda m: (
+                m.l10n_fr_aici_state == "to_check" and not m.l10n_fr_aici_request_id
+            )
         )
         for company, moves in pending.grouped("company_id").items():
             own_client = client is None
-            urssaf = client or company._aici_client()
+            urssaf = client or company._l10n_fr_aici_client()
             try:
                 for ids in chunks(moves.ids, MAX_IDS_PER_SEARCH):
-                    self.browse(ids)._aici_reconcile_batch(urssaf)
+                    self.browse(ids)._l10n_fr_aici_reconcile_batch(urssaf)
             finally:
                 if own_client:
                     urssaf.close()
 
-    def _aici_reconcile_batch(self, client):
+    def _l10n_fr_aici_reconcile_batch(self, client):
         now = fields.Datetime.now()
         try:
             body = client.search_payment_requests(invoice_numbers=self.mapped("name"))
@@ -716,124 +755,127 @@ class AccountMove(models.Model):
                     date_start=min(dates), date_end=max(dates)
                 )
             except UrssafError as error:
-                self._aici_journal(client)
-                self._aici_retry_later(error.explain())
+                self._l10n_fr_aici_journal(client)
+                self._l10n_fr_aici_retry_later(error.explain())
                 return
         except UrssafError as error:
-            self._aici_journal(client)
-            self._aici_retry_later(error.explain())
+            self._l10n_fr_aici_journal(client)
+            self._l10n_fr_aici_retry_later(error.explain())
             return
-        self._aici_journal(client)
+        self._l10n_fr_aici_journal(client)
         infos = parse_search(body)
         for move in self:
-            partner = move._aici_client_partner().sudo()
+            partner = move._l10n_fr_aici_client_partner().sudo()
             match = find_match(
                 infos,
                 invoice_number=move.name,
-                id_client=partner.aici_id_client,
+                id_client=partner.l10n_fr_aici_id_client,
                 total_ttc=move.amount_total,
             )
             if match.found:
                 info = match.found
                 move.write(
                     {
-                        "aici_request_id": info.request_id,
-                        "aici_sent_date": move.aici_sent_date or now,
-                        "aici_last_error": False,
+                        "l10n_fr_aici_request_id": info.request_id,
+                        "l10n_fr_aici_sent_date": move.l10n_fr_aici_sent_date or now,
+                        "l10n_fr_aici_last_error": False,
                     }
                 )
-                move._aici_log(
+                move._l10n_fr_aici_log(
                     _(
                         "Urssaf had received the invoice: payment request %(id)s "
                         "adopted, nothing sent again.",
                         id=info.request_id,
                     )
                 )
-                move._aici_apply_info(info, now)
+                move._l10n_fr_aici_apply_info(info, now)
             elif match.conflict:
                 move.write(
-                    {"aici_last_error": match.conflict, "aici_next_check": False}
+                    {
+                        "l10n_fr_aici_last_error": match.conflict,
+                        "l10n_fr_aici_next_check": False,
+                    }
                 )
-                move._aici_log(match.conflict)
-                move._aici_warn(match.conflict)
+                move._l10n_fr_aici_log(match.conflict)
+                move._l10n_fr_aici_warn(match.conflict)
             else:
                 move.write(
                     {
-                        "aici_state": "queued",
-                        "aici_last_error": _(
+                        "l10n_fr_aici_state": "queued",
+                        "l10n_fr_aici_last_error": _(
                             "Urssaf has no payment request for this invoice: it "
                             "will be sent again."
                         ),
-                        "aici_next_check": now,
+                        "l10n_fr_aici_next_check": now,
                     }
                 )
-                move._aici_log(
+                move._l10n_fr_aici_log(
                     _("Urssaf had not received the invoice: queued for sending.")
                 )
 
     # ------------------------------------------------------------ status
-    def _aici_refresh_status(self):
+    def _l10n_fr_aici_refresh_status(self):
         """Search Urssaf for these requests (10 ids per call) and record changes."""
-        moves = self.filtered("aici_request_id")
+        moves = self.filtered("l10n_fr_aici_request_id")
         now = fields.Datetime.now()
         for company, company_moves in moves.grouped("company_id").items():
-            with company._aici_client() as client:
+            with company._l10n_fr_aici_client() as client:
                 for ids in chunks(company_moves.ids, MAX_IDS_PER_SEARCH):
                     batch = self.browse(ids)
                     try:
                         body = client.search_payment_requests(
-                            ids=batch.mapped("aici_request_id")
+                            ids=batch.mapped("l10n_fr_aici_request_id")
                         )
                     except UrssafError as error:
-                        batch._aici_journal(client)
-                        batch._aici_retry_later(error.explain())
+                        batch._l10n_fr_aici_journal(client)
+                        batch._l10n_fr_aici_retry_later(error.explain())
                         continue
-                    batch._aici_journal(client)
+                    batch._l10n_fr_aici_journal(client)
                     infos = {i.request_id: i for i in parse_search(body)}
                     for move in batch:
-                        info = infos.get(move.aici_request_id)
+                        info = infos.get(move.l10n_fr_aici_request_id)
                         if info:
-                            move._aici_apply_info(info, now)
+                            move._l10n_fr_aici_apply_info(info, now)
                         else:
                             move.write(
                                 {
-                                    "aici_last_sync": now,
-                                    "aici_next_check": now + timedelta(hours=6),
+                                    "l10n_fr_aici_last_sync": now,
+                                    "l10n_fr_aici_next_check": now + timedelta(hours=6),
                                 }
                             )
 
-    def _aici_apply_info(self, info, now):
+    def _l10n_fr_aici_apply_info(self, info, now):
         """Record what Urssaf says of this invoice's request."""
         self.ensure_one()
-        previous = self.aici_state
-        previous_code = self.aici_status_code
+        previous = self.l10n_fr_aici_state
+        previous_code = self.l10n_fr_aici_status_code
         state = info.state
-        if self.aici_cancel_requested and state != "cancelled":
+        if self.l10n_fr_aici_cancel_requested and state != "cancelled":
             state = "to_check"
         values = {
-            "aici_state": state,
-            "aici_status_code": info.status_code,
-            "aici_status_label": info.status_label,
-            "aici_rejection_code": info.rejection_code or False,
-            "aici_rejection_comment": info.rejection_comment or False,
-            "aici_last_sync": now,
-            "aici_failures": 0,
+            "l10n_fr_aici_state": state,
+            "l10n_fr_aici_status_code": info.status_code,
+            "l10n_fr_aici_status_label": info.status_label,
+            "l10n_fr_aici_rejection_code": info.rejection_code or False,
+            "l10n_fr_aici_rejection_comment": info.rejection_comment or False,
+            "l10n_fr_aici_last_sync": now,
+            "l10n_fr_aici_failures": 0,
         }
         if info.transfer_amount is not None:
-            values["aici_transfer_amount"] = float(info.transfer_amount)
+            values["l10n_fr_aici_transfer_amount"] = float(info.transfer_amount)
         if info.transfer_date:
-            values["aici_transfer_date"] = info.transfer_date
-        if state == "paid" and not self.aici_paid_date:
-            values["aici_paid_date"] = now
-        paid_since = values.get("aici_paid_date") or self.aici_paid_date
-        values["aici_next_check"] = next_check(
+            values["l10n_fr_aici_transfer_date"] = info.transfer_date
+        if state == "paid" and not self.l10n_fr_aici_paid_date:
+            values["l10n_fr_aici_paid_date"] = now
+        paid_since = values.get("l10n_fr_aici_paid_date") or self.l10n_fr_aici_paid_date
+        values["l10n_fr_aici_next_check"] = next_check(
             info.state, now, paid_since=paid_since if info.state == "paid" else None
         )
         if state != "to_check":
-            values["aici_last_error"] = False
+            values["l10n_fr_aici_last_error"] = False
         self.write(values)
         if state == "paid":
-            self._aici_register_payment(info)
+            self._l10n_fr_aici_register_payment(info)
         if previous != state or info.status_code != previous_code:
             body = _(
                 "Urssaf status: %(label)s (%(code)s).",
@@ -857,22 +899,22 @@ class AccountMove(models.Model):
                     else "?",
                 )
             if previous != state:
-                self._aici_log(body)
+                self._l10n_fr_aici_log(body)
                 if state in _WARNING_STATES:
-                    self._aici_warn(body)
+                    self._l10n_fr_aici_warn(body)
 
-    def _aici_register_payment(self, info):
+    def _l10n_fr_aici_register_payment(self, info):
         """Register Urssaf's transfer as a payment of the invoice, once.
 
         Only when the company chose a journal, and once the transfer is
         effective: Urssaf may show a transfer date before the amount.
         """
         self.ensure_one()
-        journal = self.company_id.aici_payment_journal_id
+        journal = self.company_id.l10n_fr_aici_payment_journal_id
         today = fields.Date.context_today(self)
         if (
             not journal
-            or self.aici_payment_id
+            or self.l10n_fr_aici_payment_id
             or not info.transfer_amount
             or not info.transfer_date
             or info.transfer_date > today
@@ -890,27 +932,28 @@ class AccountMove(models.Model):
                     "amount": amount,
                     "payment_date": info.transfer_date,
                     "communication": _(
-                        "Urssaf avance immédiate %(id)s", id=self.aici_request_id
+                        "Urssaf avance immédiate %(id)s",
+                        id=self.l10n_fr_aici_request_id,
                     ),
                 }
             )
             ._create_payments()
         )
-        self.aici_payment_id = payments[:1]
-        self._aici_log(
+        self.l10n_fr_aici_payment_id = payments[:1]
+        self._l10n_fr_aici_log(
             _(
                 "Payment of %(amount)s registered from Urssaf's transfer.",
                 amount=format_amount(self.env, amount, self.currency_id),
             )
         )
 
-    def _aici_log(self, body):
+    def _l10n_fr_aici_log(self, body):
         self.ensure_one()
         self.with_context(no_new_invoice=True).message_post(
             body=Markup("<p>%s</p>") % body
         )
 
-    def _aici_responsible_user(self):
+    def _l10n_fr_aici_responsible_user(self):
         return self.invoice_user_id or self.env.user
 
     # --------------------------------------------------------------- crons
@@ -924,38 +967,43 @@ class AccountMove(models.Model):
         now = fields.Datetime.now()
         to_check = self.search(
             [
-                ("aici_state", "=", "to_check"),
-                ("aici_request_id", "=", False),
-                ("aici_next_check", "<=", now),
+                ("l10n_fr_aici_state", "=", "to_check"),
+                ("l10n_fr_aici_request_id", "=", False),
+                ("l10n_fr_aici_next_check", "<=", now),
             ],
             limit=batch_limit,
         )
         if to_check:
-            to_check._aici_safely(to_check._aici_reconcile)
+            to_check._l10n_fr_aici_safely(to_check._l10n_fr_aici_reconcile)
         queued = self.search(
             [
-                ("aici_state", "=", "queued"),
+                ("l10n_fr_aici_state", "=", "queued"),
                 "|",
-                ("aici_next_check", "=", False),
-                ("aici_next_check", "<=", now),
+                ("l10n_fr_aici_next_check", "=", False),
+                ("l10n_fr_aici_next_check", "<=", now),
             ],
             limit=batch_limit,
             order="id",
         )
-        problems = queued._aici_preflight()
+        problems = queued._l10n_fr_aici_preflight()
         for move, messages in problems.items():
-            move.write({"aici_state": "error", "aici_last_error": "\n".join(messages)})
+            move.write(
+                {
+                    "l10n_fr_aici_state": "error",
+                    "l10n_fr_aici_last_error": "\n".join(messages),
+                }
+            )
         sendable = queued.filtered(lambda m: m not in problems)
         if sendable:
-            sendable._aici_safely(sendable._aici_submit)
+            sendable._l10n_fr_aici_safely(sendable._l10n_fr_aici_submit)
         done = len(to_check) + len(queued)
         remaining = 0
         if len(queued) == batch_limit or len(to_check) == batch_limit:
             remaining = self.search_count(
                 [
-                    ("aici_state", "in", ("queued", "to_check")),
-                    ("aici_request_id", "=", False),
-                    ("aici_next_check", "<=", now),
+                    ("l10n_fr_aici_state", "in", ("queued", "to_check")),
+                    ("l10n_fr_aici_request_id", "=", False),
+                    ("l10n_fr_aici_next_check", "<=", now),
                 ]
             )
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
@@ -965,25 +1013,28 @@ class AccountMove(models.Model):
         """Refresh the status of every request still moving, oldest check first."""
         now = fields.Datetime.now()
         domain = [
-            ("aici_request_id", "!=", False),
-            ("aici_next_check", "!=", False),
-            ("aici_next_check", "<=", now),
+            ("l10n_fr_aici_request_id", "!=", False),
+            ("l10n_fr_aici_next_check", "!=", False),
+            ("l10n_fr_aici_next_check", "<=", now),
         ]
-        moves = self.search(domain, limit=batch_limit, order="aici_next_check, id")
+        moves = self.search(
+            domain, limit=batch_limit, order="l10n_fr_aici_next_check, id"
+        )
         if moves:
-            moves._aici_safely(moves._aici_refresh_status)
+            moves._l10n_fr_aici_safely(moves._l10n_fr_aici_refresh_status)
         remaining = self.search_count(domain) if len(moves) == batch_limit else 0
         self.env["ir.cron"]._notify_progress(done=len(moves), remaining=remaining)
 
-    def _aici_safely(self, method):
+    def _l10n_fr_aici_safely(self, method):
         """Run a cron step; a configuration problem is recorded, not raised."""
         try:
             method()
         except UserError as error:
             self.write(
                 {
-                    "aici_last_error": str(error),
-                    "aici_next_check": fields.Datetime.now() + timedelta(hours=1),
+                    "l10n_fr_aici_last_error": str(error),
+                    "l10n_fr_aici_next_check": fields.Datetime.now()
+                    + timedelta(hours=1),
                 }
             )
 

@@ -11,14 +11,14 @@ AICI_NATURE_SELECTION = [
 class ProductTemplate(models.Model):
     _inherit = "product.template"
 
-    aici_nature_code = fields.Selection(
+    l10n_fr_aici_nature_code = fields.Selection(
         AICI_NATURE_SELECTION,
         string="Urssaf Service Nature",
         help="Nature of the service à la personne (article D.7231-1 of the Code "
         "du travail) declared to Urssaf. An invoice line whose product has no "
         "nature cannot be sent for the avance immédiate.",
     )
-    aici_unit = fields.Selection(
+    l10n_fr_aici_unit = fields.Selection(
         list(UNITS.items()),
         string="Urssaf Unit",
         compute="_compute_aici_unit",
@@ -33,4 +33,4 @@ class ProductTemplate(models.Model):
         hour_category = self.env.ref("uom.uom_categ_wtime", raise_if_not_found=False)
         for product in self:
             is_time = hour_category and product.uom_id.category_id == hour_category
-            product.aici_unit = "HEURE" if is_time else "FORFAIT"
+            product.l10n_fr_aici_unit = "HEURE" if is_time else "FORFAIT"

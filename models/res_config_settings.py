@@ -13,48 +13,54 @@ _PROBE_START = datetime.date(2053, 1, 1)
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    aici_environment = fields.Selection(
-        related="company_id.aici_environment", readonly=False
+    l10n_fr_aici_environment = fields.Selection(
+        related="company_id.l10n_fr_aici_environment", readonly=False
     )
-    aici_api_base_url = fields.Char(
-        related="company_id.aici_api_base_url", readonly=False
+    l10n_fr_aici_api_base_url = fields.Char(
+        related="company_id.l10n_fr_aici_api_base_url", readonly=False
     )
-    aici_client_id = fields.Char(related="company_id.aici_client_id", readonly=False)
-    aici_client_secret = fields.Char(
-        related="company_id.aici_client_secret", readonly=False
+    l10n_fr_aici_client_id = fields.Char(
+        related="company_id.l10n_fr_aici_client_id", readonly=False
     )
-    aici_id_tiers_facturation = fields.Char(
-        related="company_id.aici_id_tiers_facturation", readonly=False
+    l10n_fr_aici_client_secret = fields.Char(
+        related="company_id.l10n_fr_aici_client_secret", readonly=False
     )
-    aici_nova_number = fields.Char(
-        related="company_id.aici_nova_number", readonly=False
+    l10n_fr_aici_id_tiers_facturation = fields.Char(
+        related="company_id.l10n_fr_aici_id_tiers_facturation", readonly=False
     )
-    aici_batch_size = fields.Integer(
-        related="company_id.aici_batch_size", readonly=False
+    l10n_fr_aici_nova_number = fields.Char(
+        related="company_id.l10n_fr_aici_nova_number", readonly=False
+    )
+    l10n_fr_aici_batch_size = fields.Integer(
+        related="company_id.l10n_fr_aici_batch_size", readonly=False
     )
 
-    aici_auto_send = fields.Boolean(related="company_id.aici_auto_send", readonly=False)
-    aici_payment_journal_id = fields.Many2one(
-        related="company_id.aici_payment_journal_id", readonly=False
+    l10n_fr_aici_auto_send = fields.Boolean(
+        related="company_id.l10n_fr_aici_auto_send", readonly=False
     )
-    aici_activation_alert_days = fields.Integer(
-        related="company_id.aici_activation_alert_days", readonly=False
+    l10n_fr_aici_payment_journal_id = fields.Many2one(
+        related="company_id.l10n_fr_aici_payment_journal_id", readonly=False
+    )
+    l10n_fr_aici_activation_alert_days = fields.Integer(
+        related="company_id.l10n_fr_aici_activation_alert_days", readonly=False
     )
 
     def action_aici_test_connection(self):
         """Fetch a token and run a harmless search with the values on screen."""
         self.ensure_one()
-        base_url = gateway_url(self.aici_environment, self.aici_api_base_url)
+        base_url = gateway_url(
+            self.l10n_fr_aici_environment, self.l10n_fr_aici_api_base_url
+        )
         try:
             with UrssafClient(
-                base_url, self.aici_client_id, self.aici_client_secret
+                base_url, self.l10n_fr_aici_client_id, self.l10n_fr_aici_client_secret
             ) as client:
                 client.get_token(force=True)
                 client.search_payment_requests(
                     date_start=_PROBE_START, date_end=_PROBE_START
                 )
         except AuthenticationError as error:
-            return self._aici_notify(
+            return self._l10n_fr_aici_notify(
                 "danger",
                 _("Connection refused by Urssaf"),
                 _(
@@ -64,10 +70,10 @@ class ResConfigSettings(models.TransientModel):
                 ),
             )
         except UrssafError as error:
-            return self._aici_notify(
+            return self._l10n_fr_aici_notify(
                 "danger", _("Urssaf connection failed"), error.explain()
             )
-        return self._aici_notify(
+        return self._l10n_fr_aici_notify(
             "success",
             _("Urssaf connection successful"),
             _(
@@ -76,7 +82,7 @@ class ResConfigSettings(models.TransientModel):
             ),
         )
 
-    def _aici_notify(self, kind, title, message):
+    def _l10n_fr_aici_notify(self, kind, title, message):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -68,12 +68,12 @@ def main(env):
     company.currency_id = euro
     company.write(
         {
-            "aici_environment": "custom",
-            "aici_api_base_url": SANDBOX_URL,
-            "aici_client_id": CLIENT_ID,
-            "aici_client_secret": CLIENT_SECRET,
-            "aici_nova_number": "552100554",
-            "aici_payment_journal_id": env["account.journal"]
+            "l10n_fr_aici_environment": "custom",
+            "l10n_fr_aici_api_base_url": SANDBOX_URL,
+            "l10n_fr_aici_client_id": CLIENT_ID,
+            "l10n_fr_aici_client_secret": CLIENT_SECRET,
+            "l10n_fr_aici_nova_number": "552100554",
+            "l10n_fr_aici_payment_journal_id": env["account.journal"]
             .search([("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
             .id,
         }
@@ -96,7 +96,7 @@ def main(env):
             "name": name,
             "type": "service",
             "list_price": price,
-            "aici_nature_code": nature,
+            "l10n_fr_aici_nature_code": nature,
             "taxes_id": [fields.Command.clear()],
             "company_id": company.id,
         }
@@ -113,28 +113,28 @@ def main(env):
             "city": "Lyon",
             "country_id": env.ref("base.fr").id,
             "email": f"{first.lower()}.{last.lower()}@example.fr".replace("é", "e"),
-            "aici_civility": extra.pop("civility", "2"),
-            "aici_birth_name": last.upper(),
-            "aici_first_names": first,
-            "aici_birth_date": extra.pop("birth", datetime.date(1975, 5, 17)),
-            "aici_birth_country_code": "99100",
-            "aici_birth_commune_code": "69123",
-            "aici_birth_commune_label": "LYON",
-            "aici_mobile": f"06123456{suffix:02d}",
-            "aici_email": f"{first.lower()}.{last.lower()}@example.fr".replace(
+            "l10n_fr_aici_civility": extra.pop("civility", "2"),
+            "l10n_fr_aici_birth_name": last.upper(),
+            "l10n_fr_aici_first_names": first,
+            "l10n_fr_aici_birth_date": extra.pop("birth", datetime.date(1975, 5, 17)),
+            "l10n_fr_aici_birth_country_code": "99100",
+            "l10n_fr_aici_birth_commune_code": "69123",
+            "l10n_fr_aici_birth_commune_label": "LYON",
+            "l10n_fr_aici_mobile": f"06123456{suffix:02d}",
+            "l10n_fr_aici_email": f"{first.lower()}.{last.lower()}@example.fr".replace(
                 "é", "e"
             ),
-            "aici_street_number": str(suffix),
-            "aici_street_type": "R",
-            "aici_street_label": "de la Charité",
-            "aici_commune_code": "69382",
-            "aici_commune_label": "LYON 02",
-            "aici_zip": "69002",
-            "aici_country_code": "99100",
-            "aici_iban": "FR7630006000011234567890189",
-            "aici_bic": "BNAPFRPPXXX",
-            "aici_bank_holder": f"{first} {last}",
-            "aici_data_checked": True,
+            "l10n_fr_aici_street_number": str(suffix),
+            "l10n_fr_aici_street_type": "R",
+            "l10n_fr_aici_street_label": "de la Charité",
+            "l10n_fr_aici_commune_code": "69382",
+            "l10n_fr_aici_commune_label": "LYON 02",
+            "l10n_fr_aici_zip": "69002",
+            "l10n_fr_aici_country_code": "99100",
+            "l10n_fr_aici_iban": "FR7630006000011234567890189",
+            "l10n_fr_aici_bic": "BNAPFRPPXXX",
+            "l10n_fr_aici_bank_holder": f"{first} {last}",
+            "l10n_fr_aici_data_checked": True,
         }
         values.update(extra)
         return env["res.partner"].create(values)
@@ -165,7 +165,7 @@ def main(env):
         people[k] for k in ("jeanne", "paul", "sophie", "louis", "claire", "henri")
     ]
     wizard = (
-        env["aici.enrolment.wizard"]
+        env["l10n_fr_aici.enrolment.wizard"]
         .with_company(company)
         .create(
             {
@@ -179,7 +179,7 @@ def main(env):
     for key in ("jeanne", "paul", "louis", "claire", "henri"):
         control(
             "POST",
-            f"/_sandbox/particulier/{people[key].aici_id_client}/activate",
+            f"/_sandbox/particulier/{people[key].l10n_fr_aici_id_client}/activate",
             {"at": iso(activation)},
         )
     for key, code in (
@@ -189,24 +189,24 @@ def main(env):
     ):
         control(
             "POST",
-            f"/_sandbox/particulier/{people[key].aici_id_client}/status",
+            f"/_sandbox/particulier/{people[key].l10n_fr_aici_id_client}/status",
             {"code": code},
         )
     # Sophie waits for activation: enrolled a week ago, the reminder fires.
-    people["sophie"].aici_enrolment_date = fields.Datetime.now() - datetime.timedelta(
-        days=7
+    people["sophie"].l10n_fr_aici_enrolment_date = (
+        fields.Datetime.now() - datetime.timedelta(days=7)
     )
-    env["res.partner"].browse([p.id for p in to_enrol])._aici_refresh_status()
+    env["res.partner"].browse([p.id for p in to_enrol])._l10n_fr_aici_refresh_status()
     ghost = client("Thomas", "Garnier", 8)
     ghost.write(
         {
-            "aici_id_client": "00000000-0000-4000-8000-000000000000",
-            "aici_company_id": company.id,
-            "aici_state": "waiting",
+            "l10n_fr_aici_id_client": "00000000-0000-4000-8000-000000000000",
+            "l10n_fr_aici_company_id": company.id,
+            "l10n_fr_aici_state": "waiting",
         }
     )
-    ghost._aici_refresh_status()  # unknown at Urssaf: error
-    env["res.partner"]._aici_alert_long_waits()
+    ghost._l10n_fr_aici_refresh_status()  # unknown at Urssaf: error
+    env["res.partner"]._l10n_fr_aici_alert_long_waits()
 
     def invoice(partner, lines, months=2):
         start, end = months_back(months)
@@ -220,7 +220,7 @@ def main(env):
                 line.quantity = quantity
                 line.tax_ids.clear()
         move = form.save()
-        move.write({"aici_period_start": start, "aici_period_end": end})
+        move.write({"l10n_fr_aici_period_start": start, "l10n_fr_aici_period_end": end})
         move.action_post()
         return move
 
@@ -235,21 +235,21 @@ def main(env):
         )
         if fault:
             control("POST", "/_sandbox/faults", fault)
-        moves._aici_submit()
+        moves._l10n_fr_aici_submit()
 
     paid = invoice(jeanne, [(products["menage"], 12)], months=3)
     recovered = invoice(paul, [(products["jardin"], 6)], months=3)
     send_at(paid | recovered, 9)
     control(
         "POST",
-        f"/_sandbox/demandePaiement/{recovered.aici_request_id}/outcome",
+        f"/_sandbox/demandePaiement/{recovered.l10n_fr_aici_request_id}/outcome",
         {"outcome": "unpaid", "then": "recover"},
     )
     unpaid = invoice(jeanne, [(products["soutien"], 8)], months=2)
     send_at(unpaid, 5.5)
     control(
         "POST",
-        f"/_sandbox/demandePaiement/{unpaid.aici_request_id}/outcome",
+        f"/_sandbox/demandePaiement/{unpaid.l10n_fr_aici_request_id}/outcome",
         {"outcome": "unpaid"},
     )
     validated = invoice(paul, [(products["menage"], 10), (products["info"], 1)])
@@ -258,7 +258,7 @@ def main(env):
     send_at(validated | refused | cancelled, 2.5)
     control(
         "POST",
-        f"/_sandbox/demandePaiement/{refused.aici_request_id}/outcome",
+        f"/_sandbox/demandePaiement/{refused.l10n_fr_aici_request_id}/outcome",
         {
             "outcome": "refuse",
             "code": "REGUL_NB_QTE_FACT",
@@ -267,7 +267,7 @@ def main(env):
     )
     control(
         "POST",
-        f"/_sandbox/demandePaiement/{cancelled.aici_request_id}/outcome",
+        f"/_sandbox/demandePaiement/{cancelled.l10n_fr_aici_request_id}/outcome",
         {"outcome": "cancel", "code": "ANNUL_ERR_MNT"},
     )
     waiting = invoice(jeanne, [(products["menage"], 6)], months=1)
@@ -288,15 +288,15 @@ def main(env):
     invoice(paul, [(products["divers"], 1)], months=1)  # no nature: blocked
     invoice(people["sophie"], [(products["menage"], 2)], months=1)  # not active
     sent_moves = env["account.move"].search(
-        [("company_id", "=", company.id), ("aici_request_id", "!=", False)]
+        [("company_id", "=", company.id), ("l10n_fr_aici_request_id", "!=", False)]
     )
-    sent_moves._aici_refresh_status()
+    sent_moves._l10n_fr_aici_refresh_status()
     states = sorted(set(env["account.move"].search(
-        [("company_id", "=", company.id)]).mapped("aici_state")))  # fmt: skip
+        [("company_id", "=", company.id)]).mapped("l10n_fr_aici_state")))  # fmt: skip
     print("Demo invoices by state:", ", ".join(states))
     print("Demo clients by state:", ", ".join(sorted(set(
-        env["res.partner"].search([("aici_state", "!=", False)]).mapped(
-            "aici_state")))))  # fmt: skip
+        env["res.partner"].search([("l10n_fr_aici_state", "!=", False)]).mapped(
+            "l10n_fr_aici_state")))))  # fmt: skip
     env.cr.commit()
 
 

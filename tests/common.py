@@ -54,11 +54,11 @@ class AiciSandboxMixin:
     @staticmethod
     def company_values(url):
         return {
-            "aici_environment": "custom",
-            "aici_api_base_url": url,
-            "aici_client_id": SANDBOX_CLIENT_ID,
-            "aici_client_secret": SANDBOX_CLIENT_SECRET,
-            "aici_nova_number": "552100554",
+            "l10n_fr_aici_environment": "custom",
+            "l10n_fr_aici_api_base_url": url,
+            "l10n_fr_aici_client_id": SANDBOX_CLIENT_ID,
+            "l10n_fr_aici_client_secret": SANDBOX_CLIENT_SECRET,
+            "l10n_fr_aici_nova_number": "552100554",
         }
 
     @classmethod
@@ -68,28 +68,28 @@ class AiciSandboxMixin:
         values = {
             "name": f"Jeanne {suffix} Martin",
             "is_company": False,
-            "aici_civility": "2",
-            "aici_birth_name": "Durand",
-            "aici_usage_name": "Martin",
-            "aici_first_names": f"Jeanne {suffix.capitalize()}",
-            "aici_birth_date": datetime.date(1980, 3, 29),
-            "aici_birth_country_code": "99100",
-            "aici_birth_commune_code": "69123",
-            "aici_birth_commune_label": "Lyon",
-            "aici_mobile": "0605040302",
-            "aici_email": f"jeanne.{suffix.lower()}@example.fr",
-            "aici_street_number": "8",
-            "aici_street_letter": "B",
-            "aici_street_type": "R",
-            "aici_street_label": "du Soleil",
-            "aici_commune_code": "69381",
-            "aici_commune_label": "LYON 01",
-            "aici_zip": "69001",
-            "aici_country_code": "99100",
-            "aici_iban": "FR7630006000011234567890189",
-            "aici_bic": "BNAPFRPPXXX",
-            "aici_bank_holder": "Mme Jeanne Martin",
-            "aici_data_checked": True,
+            "l10n_fr_aici_civility": "2",
+            "l10n_fr_aici_birth_name": "Durand",
+            "l10n_fr_aici_usage_name": "Martin",
+            "l10n_fr_aici_first_names": f"Jeanne {suffix.capitalize()}",
+            "l10n_fr_aici_birth_date": datetime.date(1980, 3, 29),
+            "l10n_fr_aici_birth_country_code": "99100",
+            "l10n_fr_aici_birth_commune_code": "69123",
+            "l10n_fr_aici_birth_commune_label": "Lyon",
+            "l10n_fr_aici_mobile": "0605040302",
+            "l10n_fr_aici_email": f"jeanne.{suffix.lower()}@example.fr",
+            "l10n_fr_aici_street_number": "8",
+            "l10n_fr_aici_street_letter": "B",
+            "l10n_fr_aici_street_type": "R",
+            "l10n_fr_aici_street_label": "du Soleil",
+            "l10n_fr_aici_commune_code": "69381",
+            "l10n_fr_aici_commune_label": "LYON 01",
+            "l10n_fr_aici_zip": "69001",
+            "l10n_fr_aici_country_code": "99100",
+            "l10n_fr_aici_iban": "FR7630006000011234567890189",
+            "l10n_fr_aici_bic": "BNAPFRPPXXX",
+            "l10n_fr_aici_bank_holder": "Mme Jeanne Martin",
+            "l10n_fr_aici_data_checked": True,
         }
         values.update(overrides)
         return values
@@ -114,13 +114,13 @@ class AiciSandboxCase(AiciSandboxMixin, TransactionCase):
         )
         cls.manager = new_test_user(
             cls.env,
-            login="aici_manager",
+            login="l10n_fr_aici_manager",
             name="AICI Manager",
             groups="account.group_account_manager,l10n_fr_aici.group_aici_manager",
         )
         cls.accountant = new_test_user(
             cls.env,
-            login="aici_accountant",
+            login="l10n_fr_aici_accountant",
             name="Plain Accountant",
             groups="account.group_account_invoice",
         )
@@ -147,7 +147,7 @@ class AiciSandboxCase(AiciSandboxMixin, TransactionCase):
 
     def enrol(self, partner):
         wizard = (
-            self.env["aici.enrolment.wizard"]
+            self.env["l10n_fr_aici.enrolment.wizard"]
             .with_user(self.manager)
             .with_context(active_model="res.partner", active_ids=partner.ids)
             .create({"confirm_checked": True})
@@ -159,7 +159,7 @@ class AiciSandboxCase(AiciSandboxMixin, TransactionCase):
         at = at or datetime.datetime.combine(last_month()[0], datetime.time(0, 0))
         self.sandbox.control(
             "POST",
-            f"/_sandbox/particulier/{partner.aici_id_client}/activate",
+            f"/_sandbox/particulier/{partner.l10n_fr_aici_id_client}/activate",
             json={"at": at.strftime("%Y-%m-%dT%H:%M:%SZ")},
         )
         partner.with_user(self.manager).action_aici_refresh_status()
@@ -168,7 +168,7 @@ class AiciSandboxCase(AiciSandboxMixin, TransactionCase):
         partner = self.env["res.partner"].create(self.client_values(**overrides))
         self.enrol(partner)
         self.activate(partner)
-        self.assertEqual(partner.aici_state, "active")
+        self.assertEqual(partner.l10n_fr_aici_state, "active")
         return partner
 
     @classmethod
@@ -182,7 +182,7 @@ class AiciSandboxCase(AiciSandboxMixin, TransactionCase):
                 "uom_po_id": uom.id,
                 "list_price": 25.0,
                 "taxes_id": [fields.Command.clear()],
-                "aici_nature_code": nature,
+                "l10n_fr_aici_nature_code": nature,
             }
         )
 
@@ -203,8 +203,8 @@ class AiciSandboxCase(AiciSandboxMixin, TransactionCase):
                 line.price_unit = price
                 line.tax_ids.clear()
         move = form.save()
-        move.aici_period_start = start
-        move.aici_period_end = end
+        move.l10n_fr_aici_period_start = start
+        move.l10n_fr_aici_period_end = end
         if post:
             move.action_post()
         return move

@@ -1,9 +1,9 @@
 """Benchmark of the sending and status jobs (not part of the standard suite).
 
-Run with ``--test-tags aici_benchmark``. It measures, for a batch of invoices sent
-by the cron and then refreshed: HTTP calls to Urssaf, SQL queries and seconds per
-invoice, and logs them. Its only assertions are the structural bounds (HTTP calls
-per invoice), never a duration.
+Run with ``--test-tags l10n_fr_aici_benchmark``. It measures, for a batch of
+invoices sent by the cron and then refreshed: HTTP calls to Urssaf, SQL queries
+and seconds per invoice, and logs them. Its only assertions are the structural
+bounds (HTTP calls per invoice), never a duration.
 """
 
 import logging
@@ -18,7 +18,7 @@ _logger = logging.getLogger(__name__)
 INVOICES = 50
 
 
-@tagged("post_install", "-at_install", "-standard", "aici_benchmark")
+@tagged("post_install", "-at_install", "-standard", "l10n_fr_aici_benchmark")
 class TestBenchmark(AiciSandboxCase):
     def test_send_and_refresh(self):
         client = self.active_client()
@@ -26,7 +26,7 @@ class TestBenchmark(AiciSandboxCase):
         moves = self.env["account.move"]
         for _index in range(INVOICES):
             moves |= self.invoice(client)
-        moves.write({"aici_state": "queued"})
+        moves.write({"l10n_fr_aici_state": "queued"})
         self.env.flush_all()
         results = {}
         for label, run in (
@@ -56,11 +56,13 @@ class TestBenchmark(AiciSandboxCase):
                 results[label][1] / INVOICES,
                 results[label][2] * 1000,
             )
-        self.assertEqual(set(moves.mapped("aici_state")), {"sent"})
+        self.assertEqual(set(moves.mapped("l10n_fr_aici_state")), {"sent"})
         # 10 payment requests per call plus at most one token request.
         self.assertLessEqual(results["send"][0], INVOICES / 10 + 1)
         self.assertLessEqual(results["refresh"][0], INVOICES / 10 + 1)
 
     def _refresh_all(self):
-        moves = self.env["account.move"].search([("aici_request_id", "!=", False)])
-        moves._aici_refresh_status()
+        moves = self.env["account.move"].search(
+            [("l10n_fr_aici_request_id", "!=", False)]
+        )
+        moves._l10n_fr_aici_refresh_status()

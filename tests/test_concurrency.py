@@ -26,18 +26,18 @@ class TestTwoWorkers(AiciSandboxMixin, TransactionCase):
             euro.active = True
             self._previous_company = {
                 "currency_id": company.currency_id.id,
-                "aici_environment": company.aici_environment,
-                "aici_api_base_url": company.aici_api_base_url,
-                "aici_client_id": company.aici_client_id,
-                "aici_client_secret": company.aici_client_secret,
-                "aici_nova_number": company.aici_nova_number,
+                "l10n_fr_aici_environment": company.l10n_fr_aici_environment,
+                "l10n_fr_aici_api_base_url": company.l10n_fr_aici_api_base_url,
+                "l10n_fr_aici_client_id": company.l10n_fr_aici_client_id,
+                "l10n_fr_aici_client_secret": company.l10n_fr_aici_client_secret,
+                "l10n_fr_aici_nova_number": company.l10n_fr_aici_nova_number,
             }
             company.write(
                 dict(self.company_values(self.sandbox.url), currency_id=euro.id)
             )
             partner = env["res.partner"].create(self.client_values())
             wizard = (
-                env["aici.enrolment.wizard"]
+                env["l10n_fr_aici.enrolment.wizard"]
                 .with_company(company)
                 .create({"partner_ids": partner.ids, "confirm_checked": True})
             )
@@ -45,15 +45,15 @@ class TestTwoWorkers(AiciSandboxMixin, TransactionCase):
             start, end = last_month()
             self.sandbox.control(
                 "POST",
-                f"/_sandbox/particulier/{partner.aici_id_client}/activate",
+                f"/_sandbox/particulier/{partner.l10n_fr_aici_id_client}/activate",
                 json={"at": f"{start.isoformat()}T00:00:00Z"},
             )
-            partner._aici_refresh_status()
+            partner._l10n_fr_aici_refresh_status()
             product = env["product.product"].create(
                 {
                     "name": "Ménage",
                     "type": "service",
-                    "aici_nature_code": "60",
+                    "l10n_fr_aici_nature_code": "60",
                     "taxes_id": [fields.Command.clear()],
                 }
             )
@@ -70,10 +70,12 @@ class TestTwoWorkers(AiciSandboxMixin, TransactionCase):
                     line.price_unit = 20
                     line.tax_ids.clear()
                 move = form.save()
-                move.write({"aici_period_start": start, "aici_period_end": end})
+                move.write(
+                    {"l10n_fr_aici_period_start": start, "l10n_fr_aici_period_end": end}
+                )
                 move.action_post()
                 moves |= move
-            self.assertEqual(set(moves.mapped("aici_state")), {"ready"})
+            self.assertEqual(set(moves.mapped("l10n_fr_aici_state")), {"ready"})
             self._committed = (partner.id, moves.ids, product.id)
             return moves.ids
 
@@ -82,8 +84,9 @@ class TestTwoWorkers(AiciSandboxMixin, TransactionCase):
         with self.registry.cursor() as cr:
             cr.execute("DELETE FROM account_move WHERE id IN %s", [tuple(move_ids)])
             cr.execute(
-                "UPDATE res_partner SET active = false, aici_id_client = NULL, "
-                "aici_next_check = NULL, aici_state = 'not_enrolled' WHERE id = %s",
+                "UPDATE res_partner SET active = false, l10n_fr_aici_id_client = NULL, "
+                "l10n_fr_aici_next_check = NULL, "
+                "l10n_fr_aici_state = 'not_enrolled' WHERE id = %s",
                 [partner_id],
             )
             env = api.Environment(cr, SUPERUSER_ID, {})
@@ -101,30 +104,30 @@ class TestTwoWorkers(AiciSandboxMixin, TransactionCase):
             moves_a = worker_a.browse(move_ids)
             moves_b = worker_b.browse(move_ids)
             # Worker B's transaction starts: it sees the invoices ready.
-            self.assertEqual(set(moves_b.mapped("aici_state")), {"ready"})
+            self.assertEqual(set(moves_b.mapped("l10n_fr_aici_state")), {"ready"})
 
             # Worker A locks and sends; its transaction is still open.
-            outcome_a = moves_a._aici_submit()
+            outcome_a = moves_a._l10n_fr_aici_submit()
             self.assertEqual(outcome_a["sent"], moves_a)
 
             # B, meanwhile: rows locked by A -> skipped, nothing sent.
-            outcome_b = moves_b._aici_submit()
+            outcome_b = moves_b._l10n_fr_aici_submit()
             self.assertEqual(outcome_b["skipped"], moves_b)
             self.assertFalse(outcome_b["sent"] | outcome_b["to_check"])
             with self.assertRaises(UserError):
-                moves_b[0]._aici_submit(interactive=True)
+                moves_b[0]._l10n_fr_aici_submit(interactive=True)
 
             cr_a.commit()
             # B's snapshot still says "ready", but the rows changed under it:
             # the lock attempt fails instead of sending a duplicate.
-            self.assertEqual(set(moves_b.mapped("aici_state")), {"ready"})
-            outcome_b = moves_b._aici_submit()
+            self.assertEqual(set(moves_b.mapped("l10n_fr_aici_state")), {"ready"})
+            outcome_b = moves_b._l10n_fr_aici_submit()
             self.assertEqual(outcome_b["skipped"], moves_b)
             cr_b.rollback()
 
             # A new transaction of B sees the truth and refuses to send again.
             moves_b.invalidate_recordset()
-            self.assertEqual(set(moves_b.mapped("aici_state")), {"sent"})
+            self.assertEqual(set(moves_b.mapped("l10n_fr_aici_state")), {"sent"})
             with self.assertRaises(UserError):
                 moves_b.action_aici_send()
 

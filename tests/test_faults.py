@@ -62,14 +62,14 @@ class TestFaults(AiciSandboxCase):
     def assert_exactly_once(self, move):
         found = self.requests_at_urssaf(move)
         self.assertEqual(len(found), 1, f"{move.name}: {found}")
-        self.assertEqual(move.aici_request_id, found[0]["idDemandePaiement"])
-        self.assertEqual(move.aici_state, "sent")
+        self.assertEqual(move.l10n_fr_aici_request_id, found[0]["idDemandePaiement"])
+        self.assertEqual(move.l10n_fr_aici_state, "sent")
 
     def assert_reconciled_without_resending(self, move):
         """Urssaf has the request, Odoo lost the answer: the next run adopts it
         through a search and sends nothing."""
-        self.assertEqual(move.aici_state, "to_check")
-        self.assertFalse(move.aici_request_id)
+        self.assertEqual(move.l10n_fr_aici_state, "to_check")
+        self.assertFalse(move.l10n_fr_aici_request_id)
         self.assertEqual(len(self.requests_at_urssaf(move)), 1)
         self.reset_calls()
         self.run_cron()
@@ -79,8 +79,8 @@ class TestFaults(AiciSandboxCase):
     def run_cron(self):
         # Move the reconciliation / retry deadlines to now, as time would.
         self.env["account.move"].search(
-            [("aici_state", "in", ("to_check", "queued"))]
-        ).write({"aici_next_check": fields.Datetime.now()})
+            [("l10n_fr_aici_state", "in", ("to_check", "queued"))]
+        ).write({"l10n_fr_aici_next_check": fields.Datetime.now()})
         # Through the scheduled action itself, as Odoo's cron runner does.
         self.env.ref("l10n_fr_aici.ir_cron_aici_send").method_direct_trigger()
 
@@ -94,7 +94,7 @@ class TestFaults(AiciSandboxCase):
         move = self.invoice(self.client)
         self.fault("submit", "latency", seconds=2)
         move.action_aici_send()
-        self.assertEqual(move.aici_state, "to_check")
+        self.assertEqual(move.l10n_fr_aici_state, "to_check")
         self.run_cron()
         self.assert_exactly_once(move)
 
@@ -105,7 +105,7 @@ class TestFaults(AiciSandboxCase):
                 self.fault("submit", kind)
                 move.action_aici_send()
                 # 5xx on a creating call may hide a success: never "ready".
-                self.assertEqual(move.aici_state, "to_check")
+                self.assertEqual(move.l10n_fr_aici_state, "to_check")
                 self.assertEqual(self.requests_at_urssaf(move), [])
                 self.reset_calls()
                 self.run_cron()
@@ -123,7 +123,7 @@ class TestFaults(AiciSandboxCase):
         for kind in ("http_500", "http_503", "malformed"):
             self.fault("search", kind)
             self.run_cron()
-            self.assertEqual(move.aici_state, "to_check", kind)
+            self.assertEqual(move.l10n_fr_aici_state, "to_check", kind)
         self.run_cron()
         self.assert_exactly_once(move)
 
@@ -131,12 +131,12 @@ class TestFaults(AiciSandboxCase):
         move = self.invoice(self.client)
         self.fault("submit", "malformed")
         move.action_aici_send()
-        self.assertEqual(move.aici_state, "to_check")
+        self.assertEqual(move.l10n_fr_aici_state, "to_check")
         self.run_cron()
         self.assert_exactly_once(move)
 
     def test_token_expired_in_the_middle_of_a_batch(self):
-        self.company.aici_batch_size = 2
+        self.company.l10n_fr_aici_batch_size = 2
         moves = self.env["account.move"]
         for _index in range(4):
             moves |= self.invoice(self.client)
@@ -164,26 +164,26 @@ class TestFaults(AiciSandboxCase):
         move.action_aici_send()
         for _run in range(4):
             self.run_cron()
-        self.assertIn(move.aici_state, ("to_check", "queued"))
+        self.assertIn(move.l10n_fr_aici_state, ("to_check", "queued"))
         # Backs off: each failure doubles the wait (15 min, 30 min, 1 h, 2 h…).
-        self.assertGreaterEqual(move.aici_failures, 4)
+        self.assertGreaterEqual(move.l10n_fr_aici_failures, 4)
         self.assertGreater(
-            move.aici_next_check - fields.Datetime.now(), timedelta(hours=1)
+            move.l10n_fr_aici_next_check - fields.Datetime.now(), timedelta(hours=1)
         )
         self.assertTrue(cron.active)
         self.assertEqual(cron.failure_count, 0)
         self.sandbox.control("DELETE", "/_sandbox/faults")
         for _run in range(2):
-            if move.aici_state != "sent":
+            if move.l10n_fr_aici_state != "sent":
                 self.run_cron()
         self.assert_exactly_once(move)
 
     def test_urssaf_unreachable_then_back(self):
         move = self.invoice(self.client)
-        self.company.aici_api_base_url = "http://127.0.0.1:9"
+        self.company.l10n_fr_aici_api_base_url = "http://127.0.0.1:9"
         move.action_aici_send()
-        self.assertEqual(move.aici_state, "queued", "certainly not received")
-        self.company.aici_api_base_url = self.sandbox.url
+        self.assertEqual(move.l10n_fr_aici_state, "queued", "certainly not received")
+        self.company.l10n_fr_aici_api_base_url = self.sandbox.url
         self.run_cron()
         self.assert_exactly_once(move)
 
@@ -214,8 +214,8 @@ class TestFaults(AiciSandboxCase):
     def test_duplicate_number_is_adopted(self):
         move = self.invoice(self.client)
         # Urssaf already has this invoice (sent by another instance, say).
-        payload = move._aici_payment_request()
-        with self.company._aici_client() as client:
+        payload = move._l10n_fr_aici_payment_request()
+        with self.company._l10n_fr_aici_client() as client:
             client.submit_payment_requests([build_payment_request(payload)])
         move.action_aici_send()
         self.assert_exactly_once(move)
@@ -225,18 +225,18 @@ class TestFaults(AiciSandboxCase):
         other = self.active_client()
         foreign = self.invoice(other, lines=[(self.product, 1.0, 10.0)], post=False)
         foreign.name = move.name
-        with self.company._aici_client() as client:
+        with self.company._l10n_fr_aici_client() as client:
             client.submit_payment_requests(
-                [build_payment_request(foreign._aici_payment_request())]
+                [build_payment_request(foreign._l10n_fr_aici_payment_request())]
             )
         move.action_aici_send()
-        self.assertEqual(move.aici_state, "to_check")
-        self.assertFalse(move.aici_request_id)
-        self.assertIn("autre client", move.aici_last_error)
+        self.assertEqual(move.l10n_fr_aici_state, "to_check")
+        self.assertFalse(move.l10n_fr_aici_request_id)
+        self.assertIn("autre client", move.l10n_fr_aici_last_error)
         self.assertEqual(len(move.activity_ids), 1)
         self.run_cron()
         self.assertEqual(len(self.requests_at_urssaf(move)), 1)
-        self.assertFalse(move.aici_request_id)
+        self.assertFalse(move.l10n_fr_aici_request_id)
 
     @classmethod
     def tearDownClass(cls):

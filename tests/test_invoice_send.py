@@ -40,40 +40,40 @@ class TestInvoiceSend(AiciSandboxCase):
     # ----------------------------------------------------------- lifecycle
     def test_ready_only_when_posted_for_active_client(self):
         draft = self.invoice(self.client, post=False)
-        self.assertEqual(draft.aici_state, "not_applicable")
+        self.assertEqual(draft.l10n_fr_aici_state, "not_applicable")
         draft.action_post()
-        self.assertEqual(draft.aici_state, "ready")
+        self.assertEqual(draft.l10n_fr_aici_state, "ready")
         stranger = self.env["res.partner"].create({"name": "Not enrolled"})
-        self.assertEqual(self.invoice(stranger).aici_state, "not_applicable")
+        self.assertEqual(self.invoice(stranger).l10n_fr_aici_state, "not_applicable")
         # Posted with something to fix: listed "to handle" with the reason.
         no_nature = self.service_product(nature=False, name="Sans nature")
         flawed = self.invoice(self.client, lines=[(no_nature, 1.0, 30.0)])
-        self.assertEqual(flawed.aici_state, "error")
-        self.assertIn("nature", flawed.aici_last_error)
+        self.assertEqual(flawed.l10n_fr_aici_state, "error")
+        self.assertIn("nature", flawed.l10n_fr_aici_last_error)
         # The client becomes blocked: its ready invoices are no longer ready.
-        self.client.aici_state = "blocked"
-        self.assertEqual(draft.aici_state, "not_applicable")
+        self.client.l10n_fr_aici_state = "blocked"
+        self.assertEqual(draft.l10n_fr_aici_state, "not_applicable")
 
     def test_automatic_sending(self):
-        self.company.aici_auto_send = True
+        self.company.l10n_fr_aici_auto_send = True
         move = self.invoice(self.client)
-        self.assertEqual(move.aici_state, "queued")
+        self.assertEqual(move.l10n_fr_aici_state, "queued")
         cron = self.env.ref("l10n_fr_aici.ir_cron_aici_send")
         self.assertTrue(
             self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]),
             "the sending job is triggered at once",
         )
         cron.method_direct_trigger()
-        self.assertEqual(move.aici_state, "sent")
-        self.assertTrue(move.aici_request_id)
+        self.assertEqual(move.l10n_fr_aici_state, "sent")
+        self.assertTrue(move.l10n_fr_aici_request_id)
 
     def test_happy_path_to_paid(self):
         move = self.invoice(self.client)
         action = self.send(move)
         self.assertEqual(action["params"]["type"], "success", action["params"])
-        self.assertEqual(move.aici_state, "sent")
-        self.assertEqual(move.aici_status_code, "10")
-        self.assertTrue(move.aici_request_id)
+        self.assertEqual(move.l10n_fr_aici_state, "sent")
+        self.assertEqual(move.l10n_fr_aici_status_code, "10")
+        self.assertTrue(move.l10n_fr_aici_request_id)
         stored = self.sandbox.control("GET", "/_sandbox/demandePaiement")
         self.assertEqual(
             [
@@ -81,7 +81,7 @@ class TestInvoiceSend(AiciSandboxCase):
                 for r in stored
                 if r["numFactureTiers"] == move.name
             ],
-            [move.aici_request_id],
+            [move.l10n_fr_aici_request_id],
         )
         expected = [
             (2 * 3600, "waiting_client", "20"),
@@ -92,12 +92,14 @@ class TestInvoiceSend(AiciSandboxCase):
         for seconds, state, code in expected:
             self.advance(seconds)
             self.refresh(move)
-            self.assertEqual((move.aici_state, move.aici_status_code), (state, code))
-        self.assertEqual(move.aici_transfer_amount, move.amount_total)
-        self.assertTrue(move.aici_transfer_date)
+            self.assertEqual(
+                (move.l10n_fr_aici_state, move.l10n_fr_aici_status_code), (state, code)
+            )
+        self.assertEqual(move.l10n_fr_aici_transfer_amount, move.amount_total)
+        self.assertTrue(move.l10n_fr_aici_transfer_date)
         # No journal configured: no payment registered.
-        self.assertFalse(move.aici_payment_id)
-        self.assertTrue(move.aici_next_check, "paid requests stay watched")
+        self.assertFalse(move.l10n_fr_aici_payment_id)
+        self.assertTrue(move.l10n_fr_aici_next_check, "paid requests stay watched")
         bodies = " ".join(move.message_ids.mapped("body"))
         for label in ("Payée", "Validée", "Prélevée"):
             self.assertIn(label, bodies)
@@ -106,7 +108,7 @@ class TestInvoiceSend(AiciSandboxCase):
         journal = self.env["account.journal"].search(
             [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1
         )
-        self.company.aici_payment_journal_id = journal
+        self.company.l10n_fr_aici_payment_journal_id = journal
         start, end = last_month(2)
         client = self.env["res.partner"].create(self.client_values())
         self.enrol(client)
@@ -122,19 +124,19 @@ class TestInvoiceSend(AiciSandboxCase):
             "POST", "/_sandbox/clock", json={"now": now.strftime(stamp)}
         )
         self.refresh(move)
-        self.assertEqual(move.aici_state, "paid")
-        self.assertLessEqual(move.aici_transfer_date, fields.Date.today())
-        self.assertTrue(move.aici_payment_id)
-        self.assertEqual(move.aici_payment_id.journal_id, journal)
-        self.assertEqual(move.aici_payment_id.amount, move.amount_total)
+        self.assertEqual(move.l10n_fr_aici_state, "paid")
+        self.assertLessEqual(move.l10n_fr_aici_transfer_date, fields.Date.today())
+        self.assertTrue(move.l10n_fr_aici_payment_id)
+        self.assertEqual(move.l10n_fr_aici_payment_id.journal_id, journal)
+        self.assertEqual(move.l10n_fr_aici_payment_id.amount, move.amount_total)
         self.assertIn(move.payment_state, ("paid", "in_payment"))
-        payment = move.aici_payment_id
+        payment = move.l10n_fr_aici_payment_id
         self.advance(DAY)
         self.refresh(move)
-        self.assertEqual(move.aici_payment_id, payment)
+        self.assertEqual(move.l10n_fr_aici_payment_id, payment)
         self.assertEqual(
             self.env["account.payment"].search_count(
-                [("memo", "ilike", move.aici_request_id)]
+                [("memo", "ilike", move.l10n_fr_aici_request_id)]
             ),
             1,
         )
@@ -144,7 +146,7 @@ class TestInvoiceSend(AiciSandboxCase):
         self.send(move)
         self.sandbox.control(
             "POST",
-            f"/_sandbox/demandePaiement/{move.aici_request_id}/outcome",
+            f"/_sandbox/demandePaiement/{move.l10n_fr_aici_request_id}/outcome",
             json={
                 "outcome": "refuse",
                 "code": "REGUL_NB_QTE_FACT",
@@ -152,10 +154,10 @@ class TestInvoiceSend(AiciSandboxCase):
             },
         )
         self.refresh(move)
-        self.assertEqual(move.aici_state, "refused")
-        self.assertEqual(move.aici_rejection_code, "REGUL_NB_QTE_FACT")
-        self.assertEqual(move.aici_rejection_comment, "Seulement 10 heures")
-        self.assertFalse(move.aici_next_check)
+        self.assertEqual(move.l10n_fr_aici_state, "refused")
+        self.assertEqual(move.l10n_fr_aici_rejection_code, "REGUL_NB_QTE_FACT")
+        self.assertEqual(move.l10n_fr_aici_rejection_comment, "Seulement 10 heures")
+        self.assertFalse(move.l10n_fr_aici_next_check)
         self.assertEqual(len(move.activity_ids), 1)
         self.assertIn("10 heures", move.activity_ids.note)
         # Never resent under the same number.
@@ -168,20 +170,23 @@ class TestInvoiceSend(AiciSandboxCase):
         self.send(move)
         self.sandbox.control(
             "POST",
-            f"/_sandbox/demandePaiement/{move.aici_request_id}/outcome",
+            f"/_sandbox/demandePaiement/{move.l10n_fr_aici_request_id}/outcome",
             json={"outcome": "unpaid", "then": "recover"},
         )
         self.advance(4 * DAY + 2 * 3600)
         self.refresh(move)
-        self.assertEqual(move.aici_state, "debited")
+        self.assertEqual(move.l10n_fr_aici_state, "debited")
         self.advance(DAY + 60)
         self.refresh(move)
-        self.assertEqual(move.aici_state, "unpaid")
+        self.assertEqual(move.l10n_fr_aici_state, "unpaid")
         self.assertEqual(len(move.activity_ids), 1)
         self.advance(DAY + 60)
         self.refresh(move)
-        self.assertEqual((move.aici_state, move.aici_status_code), ("recovered", "120"))
-        self.assertFalse(move.aici_next_check)
+        self.assertEqual(
+            (move.l10n_fr_aici_state, move.l10n_fr_aici_status_code),
+            ("recovered", "120"),
+        )
+        self.assertFalse(move.l10n_fr_aici_next_check)
 
     def test_cancellation(self):
         move = self.invoice(self.client)
@@ -193,18 +198,23 @@ class TestInvoiceSend(AiciSandboxCase):
         )
         self.assertTrue(move.need_cancel_request)
         move.button_request_cancel()
-        self.assertEqual(move.aici_state, "to_check")
+        self.assertEqual(move.l10n_fr_aici_state, "to_check")
         self.advance(3 * 3600)
         self.refresh(move)
-        self.assertEqual(move.aici_state, "to_check", "kept until Urssaf cancels")
+        self.assertEqual(
+            move.l10n_fr_aici_state, "to_check", "kept until Urssaf cancels"
+        )
         self.sandbox.control(
             "POST",
-            f"/_sandbox/demandePaiement/{move.aici_request_id}/outcome",
+            f"/_sandbox/demandePaiement/{move.l10n_fr_aici_request_id}/outcome",
             json={"outcome": "cancel", "code": "ANNUL_ERR_MNT"},
         )
         self.refresh(move)
-        self.assertEqual((move.aici_state, move.aici_status_code), ("cancelled", "110"))
-        self.assertEqual(move.aici_rejection_code, "ANNUL_ERR_MNT")
+        self.assertEqual(
+            (move.l10n_fr_aici_state, move.l10n_fr_aici_status_code),
+            ("cancelled", "110"),
+        )
+        self.assertEqual(move.l10n_fr_aici_rejection_code, "ANNUL_ERR_MNT")
         self.assertFalse(move.need_cancel_request)
         move.button_draft()
         self.assertEqual(move.state, "draft")
@@ -213,15 +223,15 @@ class TestInvoiceSend(AiciSandboxCase):
     def test_business_error_from_urssaf(self):
         move = self.invoice(self.client)
         # Urssaf knows another birth date than the one now in Odoo.
-        self.client.aici_birth_date = datetime.date(1981, 3, 29)
+        self.client.l10n_fr_aici_birth_date = datetime.date(1981, 3, 29)
         self.send(move)
-        self.assertEqual(move.aici_state, "error")
-        self.assertIn("ERR_PARTICULIER_INCONNU", move.aici_last_error)
-        self.assertFalse(move.aici_request_id)
+        self.assertEqual(move.l10n_fr_aici_state, "error")
+        self.assertIn("ERR_PARTICULIER_INCONNU", move.l10n_fr_aici_last_error)
+        self.assertFalse(move.l10n_fr_aici_request_id)
         # Fixed, it goes.
-        self.client.aici_birth_date = datetime.date(1980, 3, 29)
+        self.client.l10n_fr_aici_birth_date = datetime.date(1980, 3, 29)
         self.send(move)
-        self.assertEqual(move.aici_state, "sent")
+        self.assertEqual(move.l10n_fr_aici_state, "sent")
 
     def test_each_submission_refusal_is_explained(self):
         for code in (
@@ -233,10 +243,12 @@ class TestInvoiceSend(AiciSandboxCase):
                 move = self.invoice(self.client)
                 self.fault("submit", "business_error", code=code)
                 self.send(move)
-                self.assertEqual(move.aici_state, "error")
-                self.assertFalse(move.aici_request_id)
-                self.assertIn(code, move.aici_last_error)
-                self.assertIn(error_info(code).explanation, move.aici_last_error)
+                self.assertEqual(move.l10n_fr_aici_state, "error")
+                self.assertFalse(move.l10n_fr_aici_request_id)
+                self.assertIn(code, move.l10n_fr_aici_last_error)
+                self.assertIn(
+                    error_info(code).explanation, move.l10n_fr_aici_last_error
+                )
                 self.assertIn(code, move.message_ids[0].body)
 
     def assert_blocked(self, move, fragment):
@@ -259,12 +271,14 @@ class TestInvoiceSend(AiciSandboxCase):
         self.assert_blocked(self.invoice(waiting), "not active")
 
         two_months = self.invoice(self.client)
-        two_months.aici_period_start = start - datetime.timedelta(days=1)
+        two_months.l10n_fr_aici_period_start = start - datetime.timedelta(days=1)
         self.assert_blocked(two_months, "mois")
 
         future = self.invoice(self.client)
-        future.aici_period_start = fields.Date.today().replace(day=1)
-        future.aici_period_end = fields.Date.today() + datetime.timedelta(days=1)
+        future.l10n_fr_aici_period_start = fields.Date.today().replace(day=1)
+        future.l10n_fr_aici_period_end = fields.Date.today() + datetime.timedelta(
+            days=1
+        )
         self.assert_blocked(future, "futur")
 
         no_nature = self.service_product(nature=False, name="Sans nature")
@@ -285,7 +299,7 @@ class TestInvoiceSend(AiciSandboxCase):
             + datetime.timedelta(days=10),
         )
         before_activation = self.invoice(late)
-        before_activation.aici_period_end = start + datetime.timedelta(days=5)
+        before_activation.l10n_fr_aici_period_end = start + datetime.timedelta(days=5)
         self.assert_blocked(before_activation, "activ")
 
     def test_mixed_selection(self):
@@ -296,8 +310,10 @@ class TestInvoiceSend(AiciSandboxCase):
         action = self.send(good | other_good | credit_note)
         self.assertEqual(action["params"]["type"], "warning")
         self.assertIn(credit_note.name, action["params"]["message"])
-        self.assertEqual((good | other_good).mapped("aici_state"), ["sent", "sent"])
-        self.assertEqual(credit_note.aici_state, "not_applicable")
+        self.assertEqual(
+            (good | other_good).mapped("l10n_fr_aici_state"), ["sent", "sent"]
+        )
+        self.assertEqual(credit_note.l10n_fr_aici_state, "not_applicable")
         submits = self.sandbox_calls("submit")
         self.assertEqual([c["items"] for c in submits], [2])
 
@@ -305,19 +321,19 @@ class TestInvoiceSend(AiciSandboxCase):
         moves = self.env["account.move"]
         for _index in range(12):
             moves |= self.invoice(self.client)
-        moves.write({"aici_state": "queued"})
+        moves.write({"l10n_fr_aici_state": "queued"})
         self.reset_calls()
         self.env["account.move"]._cron_aici_send()
-        self.assertEqual(set(moves.mapped("aici_state")), {"sent"})
+        self.assertEqual(set(moves.mapped("l10n_fr_aici_state")), {"sent"})
         self.assertEqual([c["items"] for c in self.sandbox_calls("submit")], [10, 2])
         # Status refresh: ids by 10 per search as well.
-        moves.write({"aici_next_check": fields.Datetime.now()})
+        moves.write({"l10n_fr_aici_next_check": fields.Datetime.now()})
         self.reset_calls()
         self.env["account.move"]._cron_aici_refresh_status()
         self.assertEqual([c["items"] for c in self.sandbox_calls("search")], [10, 2])
 
     def test_batch_size_setting(self):
-        self.company.aici_batch_size = 3
+        self.company.l10n_fr_aici_batch_size = 3
         moves = self.env["account.move"]
         for _index in range(4):
             moves |= self.invoice(self.client)
@@ -330,7 +346,7 @@ class TestInvoiceSend(AiciSandboxCase):
             self.client,
             lines=[(self.product, 3.0, 33.333), (self.product, 1.5, 21.01)],
         )
-        payload = build_payment_request(move._aici_payment_request())
+        payload = build_payment_request(move._l10n_fr_aici_payment_request())
         self.assertEqual(validate("InputDemandePaiement", payload), [])
         lines = payload["inputPrestations"]
         self.assertAlmostEqual(
@@ -343,7 +359,7 @@ class TestInvoiceSend(AiciSandboxCase):
             )
         self.assertEqual(lines[0]["complement2"], "SAP552100554")
         self.send(move)
-        self.assertEqual(move.aici_state, "sent")
+        self.assertEqual(move.l10n_fr_aici_state, "sent")
 
     def test_send_button_in_french(self):
         self.env["res.lang"]._activate_lang("fr_FR")

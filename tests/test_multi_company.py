@@ -24,11 +24,11 @@ class TestMultiCompany(AiciSandboxCase):
                 "name": "SAP Company B",
                 "currency_id": cls.env.ref("base.EUR").id,
                 "country_id": cls.env.ref("base.fr").id,
-                "aici_environment": "custom",
-                "aici_api_base_url": cls.sandbox_b.url,
-                "aici_client_id": "company-b",
-                "aici_client_secret": "company-b-secret",
-                "aici_nova_number": "732829320",
+                "l10n_fr_aici_environment": "custom",
+                "l10n_fr_aici_api_base_url": cls.sandbox_b.url,
+                "l10n_fr_aici_client_id": "company-b",
+                "l10n_fr_aici_client_secret": "company-b-secret",
+                "l10n_fr_aici_nova_number": "732829320",
             }
         )
         cls.env["account.chart.template"].try_loading(
@@ -38,7 +38,7 @@ class TestMultiCompany(AiciSandboxCase):
         cls.env.user.company_ids |= cls.company_b
         cls.manager_a = new_test_user(
             cls.env,
-            login="aici_manager_a",
+            login="l10n_fr_aici_manager_a",
             groups="account.group_account_manager,l10n_fr_aici.group_aici_manager",
             company_id=cls.company.id,
             company_ids=[cls.company.id],
@@ -57,20 +57,20 @@ class TestMultiCompany(AiciSandboxCase):
             self.company_b.id]))  # fmt: skip
         client_b = env_b["res.partner"].create(self.client_values())
         wizard = (
-            env_b["aici.enrolment.wizard"]
+            env_b["l10n_fr_aici.enrolment.wizard"]
             .with_company(self.company_b)
             .create({"partner_ids": client_b.ids, "confirm_checked": True})
         )
         wizard.action_enrol()
-        self.assertEqual(client_b.aici_company_id, self.company_b)
+        self.assertEqual(client_b.l10n_fr_aici_company_id, self.company_b)
         self.assertEqual(len(self.sandbox_b.control("GET", "/_sandbox/particulier")), 1)
         self.sandbox_b.control(
             "POST",
-            f"/_sandbox/particulier/{client_b.aici_id_client}/activate",
+            f"/_sandbox/particulier/{client_b.l10n_fr_aici_id_client}/activate",
             json={"at": "2020-01-01T00:00:00Z"},
         )
-        client_b._aici_refresh_status()
-        self.assertEqual(client_b.aici_state, "active")
+        client_b._l10n_fr_aici_refresh_status()
+        self.assertEqual(client_b.l10n_fr_aici_state, "active")
 
         move_a = self.invoice(client_a)
         env_a = self.env
@@ -80,7 +80,9 @@ class TestMultiCompany(AiciSandboxCase):
         self.assertEqual(move_b.company_id, self.company_b)
         action = (move_a | move_b).action_aici_send()
         self.assertEqual(
-            (move_a | move_b).mapped("aici_state"), ["sent", "sent"], action["params"]
+            (move_a | move_b).mapped("l10n_fr_aici_state"),
+            ["sent", "sent"],
+            action["params"],
         )
         stored_a = self.sandbox.control("GET", "/_sandbox/demandePaiement")
         stored_b = self.sandbox_b.control("GET", "/_sandbox/demandePaiement")
@@ -96,12 +98,14 @@ class TestMultiCompany(AiciSandboxCase):
         self.env = env_b
         cross = self.invoice(client_a)
         self.env = env_a
-        self.assertEqual(cross.aici_state, "error")
-        self.assertIn("enrolled with the Urssaf account of", cross.aici_last_error)
+        self.assertEqual(cross.l10n_fr_aici_state, "error")
+        self.assertIn(
+            "enrolled with the Urssaf account of", cross.l10n_fr_aici_last_error
+        )
 
         # Company A's manager sees only A's journal and invoices.
         exchanges = (
-            self.env["aici.exchange"]
+            self.env["l10n_fr_aici.exchange"]
             .with_user(self.manager_a)
             .with_context(allowed_company_ids=self.company.ids)
         )
@@ -109,7 +113,7 @@ class TestMultiCompany(AiciSandboxCase):
         self.assertTrue(visible)
         self.assertEqual(visible.company_id, self.company)
         hidden = (
-            self.env["aici.exchange"]
+            self.env["l10n_fr_aici.exchange"]
             .sudo()
             .search([("company_id", "=", self.company_b.id)])
         )
@@ -117,4 +121,4 @@ class TestMultiCompany(AiciSandboxCase):
         with self.assertRaises(AccessError):
             hidden.with_env(exchanges.env).read(["codes"])
         with self.assertRaises(AccessError):
-            move_b.with_env(exchanges.env).read(["aici_state"])
+            move_b.with_env(exchanges.env).read(["l10n_fr_aici_state"])

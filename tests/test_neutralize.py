@@ -8,15 +8,15 @@ class TestNeutralize(TransactionCase):
         company = self.env.company
         company.write(
             {
-                "aici_environment": "production",
-                "aici_client_id": "prod-id",
-                "aici_client_secret": "prod-secret",
+                "l10n_fr_aici_environment": "production",
+                "l10n_fr_aici_client_id": "prod-id",
+                "l10n_fr_aici_client_secret": "prod-secret",
             }
         )
         self.env.flush_all()
         for query in get_neutralization_queries(["l10n_fr_aici"]):
             self.env.cr.execute(query)
         self.env.invalidate_all()
-        self.assertEqual(company.aici_environment, "sandbox")
-        self.assertFalse(company.aici_client_id)
-        self.assertFalse(company.aici_client_secret)
+        self.assertEqual(company.l10n_fr_aici_environment, "sandbox")
+        self.assertFalse(company.l10n_fr_aici_client_id)
+        self.assertFalse(company.l10n_fr_aici_client_secret)

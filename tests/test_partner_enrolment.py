@@ -17,10 +17,10 @@ class TestPartnerEnrolment(AiciSandboxCase):
 
     def test_happy_path(self):
         partner = self.env["res.partner"].create(self.client_values())
-        self.assertFalse(partner.aici_problems)
+        self.assertFalse(partner.l10n_fr_aici_problems)
         self.reset_calls()
         preview = (
-            self.env["aici.enrolment.wizard"]
+            self.env["l10n_fr_aici.enrolment.wizard"]
             .with_user(self.manager)
             .create({"partner_ids": partner.ids})
             .preview_html
@@ -30,45 +30,46 @@ class TestPartnerEnrolment(AiciSandboxCase):
         self.assertNotIn("FR7630006000011234567890189", preview)
         wizard = self.enrol(partner)
         self.assertEqual(wizard.state, "done")
-        self.assertEqual(partner.aici_state, "waiting")
-        self.assertTrue(partner.aici_id_client)
-        self.assertEqual(partner.aici_enrolled_by_id, self.manager)
-        self.assertEqual(partner.aici_company_id, self.company)
-        self.assertTrue(partner.aici_enrolment_date)
-        self.assertIn(partner.aici_id_client, partner.message_ids[0].body)
+        self.assertEqual(partner.l10n_fr_aici_state, "waiting")
+        self.assertTrue(partner.l10n_fr_aici_id_client)
+        self.assertEqual(partner.l10n_fr_aici_enrolled_by_id, self.manager)
+        self.assertEqual(partner.l10n_fr_aici_company_id, self.company)
+        self.assertTrue(partner.l10n_fr_aici_enrolment_date)
+        self.assertIn(partner.l10n_fr_aici_id_client, partner.message_ids[0].body)
         self.assertEqual([c["operation"] for c in self.sandbox_calls()][-1], "register")
 
         partner.with_user(self.manager).action_aici_refresh_status()
-        self.assertEqual(partner.aici_state, "waiting")
+        self.assertEqual(partner.l10n_fr_aici_state, "waiting")
 
         # Winter time: 10:15 in Paris is 09:15 UTC.
         self.sandbox.control(
             "POST",
-            f"/_sandbox/particulier/{partner.aici_id_client}/activate",
+            f"/_sandbox/particulier/{partner.l10n_fr_aici_id_client}/activate",
             json={"at": "2026-01-15T09:15:00Z"},
         )
         partner.with_user(self.manager).action_aici_refresh_status()
-        self.assertEqual(partner.aici_state, "active")
+        self.assertEqual(partner.l10n_fr_aici_state, "active")
         self.assertEqual(
-            partner.aici_activation_datetime, datetime.datetime(2026, 1, 15, 9, 15)
+            partner.l10n_fr_aici_activation_datetime,
+            datetime.datetime(2026, 1, 15, 9, 15),
         )
-        self.assertEqual(partner.aici_status_code, "APPAREILLAGE_VALIDE")
+        self.assertEqual(partner.l10n_fr_aici_status_code, "APPAREILLAGE_VALIDE")
 
     def test_all_problems_listed_and_nothing_sent(self):
         partner = self.env["res.partner"].create(
             self.client_values(
-                aici_mobile=False,
-                aici_birth_date=False,
-                aici_iban=False,
-                aici_street_label="Rue beaucoup trop longue pour l'Urssaf",
-                aici_birth_commune_code=False,
+                l10n_fr_aici_mobile=False,
+                l10n_fr_aici_birth_date=False,
+                l10n_fr_aici_iban=False,
+                l10n_fr_aici_street_label="Rue beaucoup trop longue pour l'Urssaf",
+                l10n_fr_aici_birth_commune_code=False,
             )
         )
-        problems = partner.aici_problems.splitlines()
+        problems = partner.l10n_fr_aici_problems.splitlines()
         self.assertGreaterEqual(len(problems), 5, problems)
         self.reset_calls()
         wizard = (
-            self.env["aici.enrolment.wizard"]
+            self.env["l10n_fr_aici.enrolment.wizard"]
             .with_user(self.manager)
             .create({"partner_ids": partner.ids, "confirm_checked": True})
         )
@@ -78,28 +79,28 @@ class TestPartnerEnrolment(AiciSandboxCase):
         for problem in problems:
             self.assertIn(problem, str(error.exception))
         self.assertEqual(self.sandbox_calls("register"), [])
-        self.assertEqual(partner.aici_state, "not_enrolled")
+        self.assertEqual(partner.l10n_fr_aici_state, "not_enrolled")
 
     def test_confirmation_required(self):
         partner = self.env["res.partner"].create(self.client_values())
         wizard = (
-            self.env["aici.enrolment.wizard"]
+            self.env["l10n_fr_aici.enrolment.wizard"]
             .with_user(self.manager)
             .create({"partner_ids": partner.ids})
         )
         with self.assertRaises(UserError):
             wizard.action_enrol()
-        self.assertFalse(partner.aici_id_client)
+        self.assertFalse(partner.l10n_fr_aici_id_client)
 
     def test_malformed_values_refused_at_save(self):
         partner = self.env["res.partner"].create(self.client_values())
         for field, value in (
-            ("aici_iban", "FR7630006000011234567890188"),
-            ("aici_mobile", "01 23 45 67 89"),
-            ("aici_email", "a+b@example.fr"),
-            ("aici_bic", "12"),
-            ("aici_birth_commune_code", "123"),
-            ("aici_commune_code", "6900"),
+            ("l10n_fr_aici_iban", "FR7630006000011234567890188"),
+            ("l10n_fr_aici_mobile", "01 23 45 67 89"),
+            ("l10n_fr_aici_email", "a+b@example.fr"),
+            ("l10n_fr_aici_bic", "12"),
+            ("l10n_fr_aici_birth_commune_code", "123"),
+            ("l10n_fr_aici_commune_code", "6900"),
         ):
             with self.subTest(field=field), self.assertRaises(ValidationError):
                 with self.env.cr.savepoint():
@@ -109,17 +110,17 @@ class TestPartnerEnrolment(AiciSandboxCase):
         partner = self.env["res.partner"].create(self.client_values())
         self.fault("register", "business_error", code="ERR_DGFIP_R2P_INCONNU")
         wizard = self.enrol(partner)
-        self.assertEqual(partner.aici_state, "not_enrolled")
-        self.assertFalse(partner.aici_id_client)
-        self.assertIn("impôts", partner.aici_last_error)
-        self.assertIn("Field to fix: Birth Name", partner.aici_last_error)
+        self.assertEqual(partner.l10n_fr_aici_state, "not_enrolled")
+        self.assertFalse(partner.l10n_fr_aici_id_client)
+        self.assertIn("impôts", partner.l10n_fr_aici_last_error)
+        self.assertIn("Field to fix: Birth Name", partner.l10n_fr_aici_last_error)
         self.assertIn("ERR_DGFIP_R2P_INCONNU", wizard.result_html)
         self.assertIn("ERR_DGFIP_R2P_INCONNU", partner.message_ids[0].body)
         # What the user typed is kept.
-        self.assertEqual(partner.aici_birth_name, "Durand")
+        self.assertEqual(partner.l10n_fr_aici_birth_name, "Durand")
         # A second attempt, now accepted by Urssaf, works.
         self.enrol(partner)
-        self.assertEqual(partner.aici_state, "waiting")
+        self.assertEqual(partner.l10n_fr_aici_state, "waiting")
 
     def test_each_urssaf_refusal_is_explained(self):
         codes = [
@@ -138,11 +139,11 @@ class TestPartnerEnrolment(AiciSandboxCase):
                 partner = self.env["res.partner"].create(self.client_values())
                 self.fault("register", "business_error", code=code)
                 self.enrol(partner)
-                self.assertFalse(partner.aici_id_client)
-                self.assertIn(code, partner.aici_last_error)
+                self.assertFalse(partner.l10n_fr_aici_id_client)
+                self.assertIn(code, partner.l10n_fr_aici_last_error)
                 explanation = error_info(code).explanation
                 if code in ERROR_CODES:
-                    self.assertIn(explanation, partner.aici_last_error)
+                    self.assertIn(explanation, partner.l10n_fr_aici_last_error)
                 else:
                     # Unknown codes keep Urssaf's own words.
                     self.assertIn("code ERR_CODE_INCONNU_DE_NOUS", explanation)
@@ -151,15 +152,15 @@ class TestPartnerEnrolment(AiciSandboxCase):
         partner = self.env["res.partner"].create(self.client_values())
         self.fault("register", "business_error", code="ERR_COORDONNEES_BANCAIRES")
         self.enrol(partner)
-        self.assertIn("IBAN", partner.aici_last_error)
-        self.assertIn("Field to fix: IBAN (Urssaf)", partner.aici_last_error)
+        self.assertIn("IBAN", partner.l10n_fr_aici_last_error)
+        self.assertIn("Field to fix: IBAN (Urssaf)", partner.l10n_fr_aici_last_error)
 
     def test_already_enrolled_is_not_sent_again(self):
         partner = self.env["res.partner"].create(self.client_values())
         self.enrol(partner)
         self.reset_calls()
         wizard = (
-            self.env["aici.enrolment.wizard"]
+            self.env["l10n_fr_aici.enrolment.wizard"]
             .with_user(self.manager)
             .create({"partner_ids": partner.ids, "confirm_checked": True})
         )
@@ -170,12 +171,18 @@ class TestPartnerEnrolment(AiciSandboxCase):
     def test_personal_data_reserved_to_the_group(self):
         partner = self.env["res.partner"].create(self.client_values())
         as_accountant = partner.with_user(self.accountant)
-        for field in ("aici_birth_date", "aici_iban", "aici_birth_commune_code"):
+        for field in (
+            "l10n_fr_aici_birth_date",
+            "l10n_fr_aici_iban",
+            "l10n_fr_aici_birth_commune_code",
+        ):
             with self.subTest(field=field), self.assertRaises(AccessError):
                 as_accountant.read([field])
         # The link status stays visible to every invoicing user.
-        as_accountant.read(["aici_state", "aici_birth_name"])
-        partner.with_user(self.manager).read(["aici_birth_date", "aici_iban"])
+        as_accountant.read(["l10n_fr_aici_state", "l10n_fr_aici_birth_name"])
+        partner.with_user(self.manager).read(
+            ["l10n_fr_aici_birth_date", "l10n_fr_aici_iban"]
+        )
         with self.assertRaises(UserError):
             as_accountant.action_aici_open_enrolment()
 
@@ -195,17 +202,17 @@ class TestPartnerEnrolment(AiciSandboxCase):
             partner,
             [
                 {
-                    "aici_first_names": "Paul",
-                    "aici_birth_name": "DUPONT",
-                    "aici_street_number": "12",
-                    "aici_street_letter": "B",
-                    "aici_street_type": "AV",
-                    "aici_street_label": "Victor Hugo",
-                    "aici_zip": "75016",
-                    "aici_commune_label": "PARIS",
-                    "aici_mobile": "0611223344",
-                    "aici_email": False,
-                    "aici_data_checked": False,
+                    "l10n_fr_aici_first_names": "Paul",
+                    "l10n_fr_aici_birth_name": "DUPONT",
+                    "l10n_fr_aici_street_number": "12",
+                    "l10n_fr_aici_street_letter": "B",
+                    "l10n_fr_aici_street_type": "AV",
+                    "l10n_fr_aici_street_label": "Victor Hugo",
+                    "l10n_fr_aici_zip": "75016",
+                    "l10n_fr_aici_commune_label": "PARIS",
+                    "l10n_fr_aici_mobile": "0611223344",
+                    "l10n_fr_aici_email": False,
+                    "l10n_fr_aici_data_checked": False,
                 }
             ],
         )
@@ -219,19 +226,19 @@ class TestPartnerEnrolment(AiciSandboxCase):
         partner = self.active_client()
         self.sandbox.control(
             "POST",
-            f"/_sandbox/particulier/{partner.aici_id_client}/status",
+            f"/_sandbox/particulier/{partner.l10n_fr_aici_id_client}/status",
             json={"code": "PARTICULIER_BLOQUE"},
         )
         partner.with_user(self.manager).action_aici_refresh_status()
-        self.assertEqual(partner.aici_state, "blocked")
+        self.assertEqual(partner.l10n_fr_aici_state, "blocked")
         self.assertEqual(len(partner.activity_ids), 1)
         self.sandbox.control(
             "POST",
-            f"/_sandbox/particulier/{partner.aici_id_client}/status",
+            f"/_sandbox/particulier/{partner.l10n_fr_aici_id_client}/status",
             json={"code": "MANDAT_ECHU"},
         )
         partner.with_user(self.manager).action_aici_refresh_status()
-        self.assertEqual(partner.aici_state, "mandate_expired")
+        self.assertEqual(partner.l10n_fr_aici_state, "mandate_expired")
         self.assertEqual(len(partner.activity_ids), 2)
 
     def test_cron_picks_only_partners_that_need_it(self):
@@ -241,31 +248,37 @@ class TestPartnerEnrolment(AiciSandboxCase):
         self.enrol(fresh)
         never = self.env["res.partner"].create(self.client_values())
         now = fields.Datetime.now()
-        due.aici_next_check = now - datetime.timedelta(minutes=1)
-        fresh.aici_next_check = now + datetime.timedelta(hours=1)
+        due.l10n_fr_aici_next_check = now - datetime.timedelta(minutes=1)
+        fresh.l10n_fr_aici_next_check = now + datetime.timedelta(hours=1)
         self.reset_calls()
         self.env["res.partner"]._cron_aici_refresh_partners()
         self.assertEqual(len(self.sandbox_calls("status")), 1)
-        self.assertTrue(due.aici_last_check)
-        self.assertFalse(fresh.aici_last_check)
-        self.assertFalse(never.aici_last_check)
-        self.assertGreater(due.aici_next_check, now)
+        self.assertTrue(due.l10n_fr_aici_last_check)
+        self.assertFalse(fresh.l10n_fr_aici_last_check)
+        self.assertFalse(never.l10n_fr_aici_last_check)
+        self.assertGreater(due.l10n_fr_aici_next_check, now)
 
     def test_cron_survives_a_company_without_credentials(self):
         partner = self.env["res.partner"].create(self.client_values())
         self.enrol(partner)
-        partner.aici_next_check = fields.Datetime.now() - datetime.timedelta(minutes=1)
-        self.company.aici_client_secret = False
+        partner.l10n_fr_aici_next_check = fields.Datetime.now() - datetime.timedelta(
+            minutes=1
+        )
+        self.company.l10n_fr_aici_client_secret = False
         self.env["res.partner"]._cron_aici_refresh_partners()
-        self.assertIn("not configured", partner.aici_last_error)
-        self.assertGreater(partner.aici_next_check, fields.Datetime.now())
-        self.assertEqual(partner.aici_state, "waiting")
+        self.assertIn("not configured", partner.l10n_fr_aici_last_error)
+        self.assertGreater(partner.l10n_fr_aici_next_check, fields.Datetime.now())
+        self.assertEqual(partner.l10n_fr_aici_state, "waiting")
 
     def test_long_wait_creates_one_activity(self):
         partner = self.env["res.partner"].create(self.client_values())
         self.enrol(partner)
-        partner.aici_enrolment_date = fields.Datetime.now() - datetime.timedelta(days=6)
-        partner.aici_next_check = fields.Datetime.now() + datetime.timedelta(hours=1)
+        partner.l10n_fr_aici_enrolment_date = (
+            fields.Datetime.now() - datetime.timedelta(days=6)
+        )
+        partner.l10n_fr_aici_next_check = fields.Datetime.now() + datetime.timedelta(
+            hours=1
+        )
         self.env["res.partner"]._cron_aici_refresh_partners()
         self.env["res.partner"]._cron_aici_refresh_partners()
         self.assertEqual(len(partner.activity_ids), 1)

@@ -9,30 +9,30 @@ from .common import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, AiciSandboxCase
 class TestSettings(AiciSandboxCase):
     def _settings(self, **values):
         vals = {
-            "aici_environment": "custom",
-            "aici_api_base_url": self.sandbox.url,
-            "aici_client_id": SANDBOX_CLIENT_ID,
-            "aici_client_secret": SANDBOX_CLIENT_SECRET,
+            "l10n_fr_aici_environment": "custom",
+            "l10n_fr_aici_api_base_url": self.sandbox.url,
+            "l10n_fr_aici_client_id": SANDBOX_CLIENT_ID,
+            "l10n_fr_aici_client_secret": SANDBOX_CLIENT_SECRET,
         }
         vals.update(values)
         return self.env["res.config.settings"].create(vals)
 
     def test_environment_urls(self):
         company = self.company
-        company.aici_environment = "sandbox"
-        self.assertEqual(company._aici_base_url(), SANDBOX_URL)
-        company.aici_environment = "production"
-        self.assertEqual(company._aici_base_url(), PRODUCTION_URL)
-        company.aici_environment = "custom"
-        self.assertEqual(company._aici_base_url(), self.sandbox.url)
+        company.l10n_fr_aici_environment = "sandbox"
+        self.assertEqual(company._l10n_fr_aici_base_url(), SANDBOX_URL)
+        company.l10n_fr_aici_environment = "production"
+        self.assertEqual(company._l10n_fr_aici_base_url(), PRODUCTION_URL)
+        company.l10n_fr_aici_environment = "custom"
+        self.assertEqual(company._l10n_fr_aici_base_url(), self.sandbox.url)
 
     def test_settings_write_through_to_company(self):
         settings = self._settings(
-            aici_client_id="another-id", aici_nova_number="123456789"
+            l10n_fr_aici_client_id="another-id", l10n_fr_aici_nova_number="123456789"
         )
         settings.execute()
-        self.assertEqual(self.company.aici_client_id, "another-id")
-        self.assertEqual(self.company._aici_intervenant_code(), "SAP123456789")
+        self.assertEqual(self.company.l10n_fr_aici_client_id, "another-id")
+        self.assertEqual(self.company._l10n_fr_aici_intervenant_code(), "SAP123456789")
 
     def test_connection_success(self):
         before = len(self.sandbox_calls())
@@ -44,33 +44,35 @@ class TestSettings(AiciSandboxCase):
 
     def test_connection_wrong_secret(self):
         action = self._settings(
-            aici_client_secret="wrong-secret"
+            l10n_fr_aici_client_secret="wrong-secret"
         ).action_aici_test_connection()
         self.assertEqual(action["params"]["type"], "danger")
         self.assertIn("client ID", action["params"]["message"])
 
     def test_connection_unreachable(self):
         action = self._settings(
-            aici_api_base_url="http://127.0.0.1:9"
+            l10n_fr_aici_api_base_url="http://127.0.0.1:9"
         ).action_aici_test_connection()
         self.assertEqual(action["params"]["type"], "danger")
         self.assertIn("Rien n'a été transmis", action["params"]["message"])
 
     def test_connection_missing_credentials(self):
-        action = self._settings(aici_client_id=False).action_aici_test_connection()
+        action = self._settings(
+            l10n_fr_aici_client_id=False
+        ).action_aici_test_connection()
         self.assertEqual(action["params"]["type"], "danger")
 
     def test_secret_reserved_to_administrators(self):
         accountant = new_test_user(
             self.env,
-            login="aici_account_manager",
+            login="l10n_fr_aici_account_manager",
             groups="account.group_account_manager",
         )
         company = self.company.with_user(accountant)
         with self.assertRaises(AccessError):
-            company.read(["aici_client_secret"])
+            company.read(["l10n_fr_aici_client_secret"])
         # Non-secret provider identification stays readable.
-        company.read(["aici_nova_number"])
+        company.read(["l10n_fr_aici_nova_number"])
 
     def sandbox_calls(self):
         return self.sandbox.control("GET", "/_sandbox/calls")

@@ -14,11 +14,11 @@ class TestUi(AiciSandboxCase, HttpCase):
         client = self.active_client()
         self.product = self.service_product()
         move = self.invoice(client)
-        self.assertEqual(move.aici_state, "ready")
+        self.assertEqual(move.l10n_fr_aici_state, "ready")
         self.start_tour(
             f"/odoo/action-account.action_move_out_invoice_type/{move.id}",
             "l10n_fr_aici_send_invoice",
             login="admin",
         )
-        self.assertEqual(move.aici_state, "sent")
-        self.assertTrue(move.aici_request_id)
+        self.assertEqual(move.l10n_fr_aici_state, "sent")
+        self.assertTrue(move.l10n_fr_aici_request_id)

@@ -1,1 +1,1 @@
-from . import aici_enrolment_wizard
+from . import l10n_fr_aici_enrolment_wizard

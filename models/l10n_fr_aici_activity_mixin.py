@@ -4,17 +4,17 @@ from odoo import _, models
 class AiciActivityMixin(models.AbstractModel):
     """Warning activities asking a human to act on an Urssaf event."""
 
-    _name = "aici.activity.mixin"
+    _name = "l10n_fr_aici.activity.mixin"
     _description = "Avance immédiate warnings"
 
-    def _aici_responsible_user(self):
+    def _l10n_fr_aici_responsible_user(self):
         return self.env.user
 
-    def _aici_warn(self, note):
+    def _l10n_fr_aici_warn(self, note):
         self.ensure_one()
         self.activity_schedule(
             "mail.mail_activity_data_warning",
             summary=_("Avance immédiate: action needed"),
             note=note,
-            user_id=self._aici_responsible_user().id,
+            user_id=self._l10n_fr_aici_responsible_user().id,
         )

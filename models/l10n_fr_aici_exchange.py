@@ -22,7 +22,7 @@ class AiciExchange(models.Model):
     payload, no personal data, no secret.
     """
 
-    _name = "aici.exchange"
+    _name = "l10n_fr_aici.exchange"
     _description = "Urssaf exchange"
     _order = "id desc"
     _rec_name = "operation"
@@ -47,7 +47,7 @@ class AiciExchange(models.Model):
     )
 
     @api.model
-    def _aici_record(self, client, company, records, codes_by_record=None):
+    def _l10n_fr_aici_record(self, client, company, records, codes_by_record=None):
         """Journal the client's pending exchanges for these invoices or clients."""
         exchanges = client.pop_exchanges()
         if not exchanges or not records:

@@ -7,7 +7,7 @@ registry.category("web_tour.tours").add("l10n_fr_aici_send_invoice", {
     steps: () => [
         {
             content: "The invoice is ready to be sent",
-            trigger: ".o_field_widget[name='aici_state'] .badge:contains('Ready to send')",
+            trigger: ".o_field_widget[name='l10n_fr_aici_state'] .badge:contains('Ready to send')",
         },
         {
             content: "Send it to Urssaf",
@@ -20,7 +20,7 @@ registry.category("web_tour.tours").add("l10n_fr_aici_send_invoice", {
         },
         {
             content: "The badge follows",
-            trigger: ".o_field_widget[name='aici_state'] .badge:contains('Sent')",
+            trigger: ".o_field_widget[name='l10n_fr_aici_state'] .badge:contains('Sent')",
         },
         {
             content: "The send button is gone",

@@ -11,7 +11,7 @@ from ..urssaf.validators import validate_particulier
 
 
 class AiciEnrolmentWizard(models.TransientModel):
-    _name = "aici.enrolment.wizard"
+    _name = "l10n_fr_aici.enrolment.wizard"
     _description = "Avance immédiate enrolment"
 
     partner_ids = fields.Many2many(
@@ -63,18 +63,20 @@ class AiciEnrolmentWizard(models.TransientModel):
                 _("A company cannot be enrolled: only individuals are eligible.")
             )
             return messages
-        if partner.aici_id_client:
+        if partner.l10n_fr_aici_id_client:
             messages.append(
                 _(
                     "Already enrolled (Urssaf client ID %(id)s): enrolling again "
                     "would be refused.",
-                    id=partner.aici_id_client,
+                    id=partner.l10n_fr_aici_id_client,
                 )
             )
             return messages
         messages += [
             p.message
-            for p in validate_particulier(partner._aici_particulier(), today=today)
+            for p in validate_particulier(
+                partner._l10n_fr_aici_particulier(), today=today
+            )
         ]
         return messages
 
@@ -138,7 +140,7 @@ class AiciEnrolmentWizard(models.TransientModel):
         if not problems:
             # Nothing to fix: show the values exactly as they will be sent
             # (names reduced to Urssaf's characters, mobile without spaces…).
-            payload = build_particulier(partner._aici_particulier())
+            payload = build_particulier(partner._l10n_fr_aici_particulier())
             return self._preview_html(
                 partner, self._payload_rows(payload), problems, sent_values=True
             )
@@ -146,15 +148,16 @@ class AiciEnrolmentWizard(models.TransientModel):
             filter(
                 None,
                 [
-                    data.aici_street_number,
-                    data.aici_street_letter,
-                    STREET_TYPES.get(data.aici_street_type or ""),
-                    data.aici_street_label,
-                    data.aici_address_complement,
-                    data.aici_lieu_dit,
-                    data.aici_zip,
-                    data.aici_commune_label,
-                    data.aici_commune_code and f"(INSEE {data.aici_commune_code})",
+                    data.l10n_fr_aici_street_number,
+                    data.l10n_fr_aici_street_letter,
+                    STREET_TYPES.get(data.l10n_fr_aici_street_type or ""),
+                    data.l10n_fr_aici_street_label,
+                    data.l10n_fr_aici_address_complement,
+                    data.l10n_fr_aici_lieu_dit,
+                    data.l10n_fr_aici_zip,
+                    data.l10n_fr_aici_commune_label,
+                    data.l10n_fr_aici_commune_code
+                    and f"(INSEE {data.l10n_fr_aici_commune_code})",
                 ],
             )
         )
@@ -162,29 +165,32 @@ class AiciEnrolmentWizard(models.TransientModel):
             filter(
                 None,
                 [
-                    data.aici_birth_commune_label,
-                    data.aici_birth_commune_code
-                    and f"(INSEE {data.aici_birth_commune_code})",
-                    data.aici_birth_country_code
-                    and _("[country %(code)s]", code=data.aici_birth_country_code),
+                    data.l10n_fr_aici_birth_commune_label,
+                    data.l10n_fr_aici_birth_commune_code
+                    and f"(INSEE {data.l10n_fr_aici_birth_commune_code})",
+                    data.l10n_fr_aici_birth_country_code
+                    and _(
+                        "[country %(code)s]", code=data.l10n_fr_aici_birth_country_code
+                    ),
                 ],
             )
         )
+        civility_field = data._fields["l10n_fr_aici_civility"]
+        civilities = dict(civility_field._description_selection(self.env))
         rows = [
-            (_("Civility"), dict(data._fields["aici_civility"]._description_selection(
-                self.env)).get(data.aici_civility, "")),
-            (_("Birth name"), data.aici_birth_name),
-            (_("Usage name"), data.aici_usage_name),
-            (_("First names"), data.aici_first_names),
-            (_("Birth date"), data.aici_birth_date and fields.Date.to_string(
-                data.aici_birth_date)),
+            (_("Civility"), civilities.get(data.l10n_fr_aici_civility, "")),
+            (_("Birth name"), data.l10n_fr_aici_birth_name),
+            (_("Usage name"), data.l10n_fr_aici_usage_name),
+            (_("First names"), data.l10n_fr_aici_first_names),
+            (_("Birth date"), data.l10n_fr_aici_birth_date and fields.Date.to_string(
+                data.l10n_fr_aici_birth_date)),
             (_("Birth place"), birth_place),
-            (_("Mobile"), data.aici_mobile),
-            (_("E-mail"), data.aici_email),
+            (_("Mobile"), data.l10n_fr_aici_mobile),
+            (_("E-mail"), data.l10n_fr_aici_email),
             (_("Address"), address),
             (_("Bank account"), " ".join(filter(None, [
-                mask_iban(data.aici_iban or ""), data.aici_bic,
-                data.aici_bank_holder]))),
+                mask_iban(data.l10n_fr_aici_iban or ""), data.l10n_fr_aici_bic,
+                data.l10n_fr_aici_bank_holder]))),
         ]  # fmt: skip
         return self._preview_html(partner, rows, problems)
 
@@ -200,7 +206,7 @@ class AiciEnrolmentWizard(models.TransientModel):
                 "Values exactly as they will be sent to Urssaf."
             )
         html += Markup("<table class='table table-sm'>%s</table>") % body
-        if not partner.aici_data_checked and not partner.aici_id_client:
+        if not partner.l10n_fr_aici_data_checked and not partner.l10n_fr_aici_id_client:
             html += Markup("<p class='text-warning'>%s</p>") % _(
                 "Some data were pre-filled from the contact: check them before sending."
             )
@@ -212,7 +218,7 @@ class AiciEnrolmentWizard(models.TransientModel):
 
     def action_enrol(self):
         self.ensure_one()
-        self.partner_ids._aici_check_manager()
+        self.partner_ids._l10n_fr_aici_check_manager()
         if not self.confirm_checked:
             raise UserError(
                 _("Please confirm that the data were checked with the client.")
@@ -235,10 +241,10 @@ class AiciEnrolmentWizard(models.TransientModel):
             )
         results = []
         to_send = self.partner_ids.filtered(lambda p: p not in blocked)
-        to_send.write({"aici_data_checked": True})
-        with self.company_id._aici_client() as client:
+        to_send.write({"l10n_fr_aici_data_checked": True})
+        with self.company_id._l10n_fr_aici_client() as client:
             for partner in to_send:
-                error = partner._aici_enrol(self.company_id, client)
+                error = partner._l10n_fr_aici_enrol(self.company_id, client)
                 results.append((partner, error))
         for partner, problems in blocked.items():
             results.append((partner, "\n".join(problems)))
