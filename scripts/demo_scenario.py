@@ -42,30 +42,17 @@ def iso(moment):
 
 
 def main(env):
-    if env["res.company"].search([("name", "=", "Aide à Domicile Démo")]):
+    # The French company set by scripts/demo_company.py before the accounting
+    # was installed: French chart of accounts (PCG) and French VAT.
+    company = env.ref("base.main_company")
+    if env["res.partner"].search_count([("l10n_fr_aici_id_client", "!=", False)]):
         print("Demo scenario already played.")
         return
-    euro = env.ref("base.EUR")
-    euro.active = True
-    # chart_template_load: no automatic install of other French modules (the
-    # demo needs none of them).
-    company = (
-        env["res.company"]
-        .with_context(chart_template_load=True)
-        .create(
-            {
-                "name": "Aide à Domicile Démo",
-                "country_id": env.ref("base.fr").id,
-                "currency_id": euro.id,
-                "street": "12 rue de la République",
-                "zip": "69002",
-                "city": "Lyon",
-                "siret": "55210055400013",
-            }
-        )
-    )
-    env["account.chart.template"].try_loading("generic_coa", company, False)
-    company.currency_id = euro
+    euro = company.currency_id
+    chart = env["account.chart.template"].with_company(company)
+    vat_10 = chart.ref("tva_intermediaire_encaissement")  # services, 10 %
+    vat_20 = chart.ref("tva_normale_encaissement")  # services, 20 %
+    vat_10.active = True  # the French chart ships the 10 % rates inactive
     company.write(
         {
             "l10n_fr_aici_environment": "custom",
@@ -78,26 +65,26 @@ def main(env):
             .id,
         }
     )
-    admin = env.ref("base.user_admin")
-    admin.write({"company_ids": [fields.Command.link(company.id)]})
-    admin.write({"company_id": company.id, "lang": "fr_FR", "tz": "Europe/Paris"})
+    # The first screen after login is the add-on's own menu.
+    home = env.ref("l10n_fr_aici.account_move_action_aici")
+    env.ref("base.user_admin").action_id = home.id
     env = env(context=dict(env.context, allowed_company_ids=[company.id]))
 
     hour = env.ref("uom.product_uom_hour")
     products = {}
-    for key, name, nature, price, hourly in (
-        ("menage", "Ménage à domicile", "60", 24.0, True),
-        ("jardin", "Petits travaux de jardinage", "70", 30.0, True),
-        ("soutien", "Soutien scolaire", "100", 35.0, True),
-        ("info", "Assistance informatique (forfait)", "160", 60.0, False),
-        ("divers", "Frais de dossier", False, 15.0, False),
+    for key, name, nature, price, hourly, tax in (
+        ("menage", "Ménage à domicile", "60", 24.0, True, vat_10),
+        ("jardin", "Petits travaux de jardinage", "70", 30.0, True, vat_10),
+        ("soutien", "Soutien scolaire", "100", 35.0, True, vat_10),
+        ("info", "Assistance informatique (forfait)", "160", 60.0, False, vat_20),
+        ("divers", "Frais de dossier", False, 15.0, False, vat_20),
     ):
         values = {
             "name": name,
             "type": "service",
             "list_price": price,
             "l10n_fr_aici_nature_code": nature,
-            "taxes_id": [fields.Command.clear()],
+            "taxes_id": [fields.Command.set(tax.ids)],
             "company_id": company.id,
         }
         if hourly:
@@ -218,7 +205,6 @@ def main(env):
             with form.invoice_line_ids.new() as line:
                 line.product_id = product
                 line.quantity = quantity
-                line.tax_ids.clear()
         move = form.save()
         move.write({"l10n_fr_aici_period_start": start, "l10n_fr_aici_period_end": end})
         move.action_post()
