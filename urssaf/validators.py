@@ -41,9 +41,7 @@ import decimal
 import re
 from dataclasses import dataclass
 
-from stdnum import bic as stdnum_bic
-from stdnum import iban as stdnum_iban
-
+from . import bank as bank_checks
 from .catalogues import NATURES, STREET_TYPES
 from .data_types import FRANCE
 from .payload import (
@@ -627,7 +625,7 @@ def _check_iban(report, value):
             "0112 3456 7890 189 » (18 à 38 caractères, 2 lettres de pays, 2 "
             "chiffres de clé).",
         )
-    elif not stdnum_iban.is_valid(iban):
+    elif not bank_checks.iban_is_valid(iban):
         report.add(
             "bank.iban",
             "checksum",
@@ -643,7 +641,7 @@ def _check_bic(report, value):
     bic = normalize_bic(raw)
     if len(bic) > 11:
         _too_long(report, "bank.bic", bic, 11)
-    elif not _BIC.fullmatch(bic) or not stdnum_bic.is_valid(bic):
+    elif not _BIC.fullmatch(bic) or not bank_checks.bic_is_valid(bic):
         report.add(
             "bank.bic",
             "pattern",
