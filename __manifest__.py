@@ -11,6 +11,7 @@
     "depends": ["account", "l10n_fr"],
     "external_dependencies": {"python": ["requests", "python-dateutil"]},
     "data": [
+        "security/l10n_fr_aici_groups.xml",
         "security/l10n_fr_aici_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
@@ -21,6 +22,7 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/l10n_fr_aici_menus.xml",
+        "data/l10n_fr_aici_action_groups.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..odoo_series import is_time_unit
 from ..urssaf.catalogues import NATURES, UNITS
 
 AICI_NATURE_SELECTION = [
@@ -30,7 +31,6 @@ class ProductTemplate(models.Model):
 
     @api.depends("uom_id")
     def _compute_aici_unit(self):
-        hour_category = self.env.ref("uom.uom_categ_wtime", raise_if_not_found=False)
         for product in self:
-            is_time = hour_category and product.uom_id.category_id == hour_category
+            is_time = is_time_unit(self.env, product.uom_id)
             product.l10n_fr_aici_unit = "HEURE" if is_time else "FORFAIT"

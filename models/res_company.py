@@ -1,6 +1,7 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+from ..odoo_series import company_siret
 from ..urssaf.client import UrssafClient, gateway_url
 from ..urssaf.errors import ConfigurationError
 from ..urssaf.payload import intervenant_code
@@ -111,4 +112,4 @@ class ResCompany(models.Model):
     def _l10n_fr_aici_intervenant_code(self):
         """Identifier of the provider sent in complement2 (SAP+SIREN or SIR+SIRET)."""
         self.ensure_one()
-        return intervenant_code(self.l10n_fr_aici_nova_number, self.siret)
+        return intervenant_code(self.l10n_fr_aici_nova_number, company_siret(self))

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..odoo_series import partner_mobile
 from ..urssaf.catalogues import (
     FRANCE_INSEE_COUNTRY,
     PARTICULIER_STATUSES,
@@ -342,7 +343,7 @@ class ResPartner(models.Model):
         offer("l10n_fr_aici_first_names", first)
         offer("l10n_fr_aici_birth_name", last)
         offer("l10n_fr_aici_email", partner.email and partner.email.strip())
-        phone = partner.mobile or partner.phone or ""
+        phone = partner_mobile(partner) or partner.phone or ""
         offer("l10n_fr_aici_mobile", phone.replace(" ", "").replace(".", ""))
         if not any(
             partner[f]

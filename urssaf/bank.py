@@ -37,9 +37,7 @@ _FR_BBAN = re.compile(
     r"(?P<bank>[0-9]{5})(?P<branch>[0-9]{5})(?P<account>[0-9A-Z]{11})(?P<key>[0-9]{2})"
 )
 # Letters of a RIB account number stand for digits (A and J → 1, B, K and S → 2…).
-_RIB_LETTERS = str.maketrans(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789"
-)
+_RIB_LETTERS = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
 _BIC_SHAPE = re.compile(r"[A-Z]{4}(?P<country>[A-Z]{2})[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
 # ISO 3166-1 alpha-2 country codes, and XK (Kosovo), which SWIFT uses.
 COUNTRY_CODES = frozenset(

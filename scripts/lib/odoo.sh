@@ -27,6 +27,15 @@ _odoo_version() {
     timeout 120 "$1" --version 2>/dev/null | tail -n 1 | sed -n 's/^Odoo Server \([^ ]*\).*/\1/p'
 }
 
+# odoo_no_demo_args: the options that keep Odoo's demo data out of a new database
+# (18.0 loads it unless told; 19.0 loads none unless --with-demo).
+odoo_no_demo_args() {
+    case "$ODOO_SERIES" in
+        18.*) echo "--without-demo=all" ;;
+        *) ;;
+    esac
+}
+
 _odoo_of_series() {
     case "$1" in
         "$ODOO_SERIES"|"$ODOO_SERIES"[.-]*|saas~"$ODOO_SERIES"*) return 0 ;;

@@ -71,7 +71,10 @@ def test_french_rib_key_is_checked_even_with_right_check_digits():
     wrong_key = with_check_digits("FR", "30006000011234567890188")
     assert bank.iban_problem(wrong_key) == "rib_key"
     # Monaco uses the French layout; other countries have no RIB key
-    assert bank.iban_problem(with_check_digits("MC", "30006000011234567890188")) == "rib_key"
+    assert (
+        bank.iban_problem(with_check_digits("MC", "30006000011234567890188"))
+        == "rib_key"
+    )
     assert bank.iban_is_valid(with_check_digits("DE", "370400440532013001"))
 
 
@@ -103,6 +106,10 @@ def test_no_stdnum_data_file_is_needed():
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'stdnum'))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert out.stdout.strip() == "[]"

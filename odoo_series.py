@@ -1,0 +1,47 @@
+"""What differs, for this add-on's Python code, between the Odoo series it supports.
+
+The running series is read once, here; the rest of the add-on calls these helpers
+instead of testing versions itself. XML that differs lives in ``series/<series>/``
+(see ``scripts/build``).
+"""
+
+from odoo import release
+
+ODOO_MAJOR = release.version_info[0]
+
+
+def report_cron_progress(env, done, remaining):
+    """Tell Odoo's scheduler how far a job is, so that it runs again at once while
+    work remains (18.0: ``_notify_progress``; 19.0: ``_commit_progress``, which
+    also commits, as each batch of these jobs does anyway)."""
+    cron = env["ir.cron"]
+    if ODOO_MAJOR >= 19:
+        cron._commit_progress(done, remaining=remaining)
+    else:
+        cron._notify_progress(done=done, remaining=remaining)
+
+
+def partner_mobile(partner):
+    """The contact's mobile number (19.0 has no ``mobile`` field any more)."""
+    return partner.mobile if "mobile" in partner._fields else ""
+
+
+def company_siret(company):
+    """The company's SIRET: ``siret`` of l10n_fr on 18.0, ``company_registry`` when
+    that field is absent."""
+    if "siret" in company._fields:
+        return company.siret
+    return company.company_registry
+
+
+def is_time_unit(env, uom):
+    """Whether a unit of measure counts time (hours, days…): its category on 18.0,
+    a common reference with the hour on 19.0 (categories are gone)."""
+    if not uom:
+        return False
+    hour = env.ref("uom.product_uom_hour", raise_if_not_found=False)
+    if not hour:
+        return False
+    if "category_id" in uom._fields:
+        return uom.category_id == hour.category_id
+    return uom._has_common_reference(hour)
