@@ -22,9 +22,11 @@ def main(env):
             "city": "Lyon",
             "phone": "+33 4 72 00 00 00",
             "email": "contact@aide-domicile-demo.fr",
-            "siret": "55210055400013",
         }
     )
+    # SIRET: l10n_fr's field on 18.0, the company registry on 19.0
+    siret_field = "siret" if "siret" in company._fields else "company_registry"
+    company[siret_field] = "55210055400013"
     company.partner_id.lang = "fr_FR"
     env.ref("base.user_admin").write(
         {"lang": "fr_FR", "tz": "Europe/Paris", "email": "admin@aide-domicile-demo.fr"}
