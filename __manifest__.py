@@ -13,8 +13,13 @@
     "data": [
         "security/l10n_fr_aici_groups.xml",
         "security/l10n_fr_aici_security.xml",
+        "security/l10n_fr_aici_attestation_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/ir_cron_attestation_data.xml",
+        "data/l10n_fr_aici_attestation_data.xml",
+        "report/l10n_fr_aici_tax_attestation_report.xml",
+        "wizards/l10n_fr_aici_attestation_wizard_views.xml",
         "wizards/l10n_fr_aici_enrolment_wizard_views.xml",
         "views/l10n_fr_aici_exchange_views.xml",
         "views/res_partner_views.xml",
@@ -22,6 +27,9 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/l10n_fr_aici_menus.xml",
+        "views/account_move_attestation_views.xml",
+        "views/account_journal_views.xml",
+        "views/l10n_fr_aici_tax_attestation_views.xml",
         "data/l10n_fr_aici_action_groups.xml",
     ],
     "assets": {

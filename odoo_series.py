@@ -34,6 +34,11 @@ def company_siret(company):
     return company.company_registry
 
 
+def partner_siret(partner):
+    """A contact's SIRET where the series has that field (l10n_fr on 18.0)."""
+    return partner.siret if "siret" in partner._fields else ""
+
+
 def is_time_unit(env, uom):
     """Whether a unit of measure counts time (hours, days…): its category on 18.0,
     a common reference with the hour on 19.0 (categories are gone)."""

@@ -5,3 +5,7 @@ from . import product_template
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import account_journal
+from . import account_move_attestation
+from . import account_move_line
+from . import l10n_fr_aici_tax_attestation

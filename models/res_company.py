@@ -1,11 +1,16 @@
-from odoo import _, fields, models
-from odoo.exceptions import UserError
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from ..odoo_series import company_siret
+from ..urssaf.attestation import WINDOW_CALENDAR, declaration_number_problem
 from ..urssaf.client import UrssafClient, gateway_url
 from ..urssaf.errors import ConfigurationError
 from ..urssaf.payload import intervenant_code
 
+AICI_ATTESTATION_WINDOWS = [
+    (WINDOW_CALENDAR, "Calendar year (1 January – 31 December)"),
+    ("january_16", "16 January – 15 January of the next year"),
+]
 AICI_ENVIRONMENTS = [
     ("sandbox", "Sandbox (api-edi.urssaf.fr)"),
     ("production", "Production (api.urssaf.fr)"),
@@ -76,6 +81,98 @@ class ResCompany(models.Model):
         help="A warning activity is created when an enrolled client has not "
         "activated the avance immédiate after this many days.",
     )
+
+    l10n_fr_aici_declaration_number = fields.Char(
+        string="SAP Declaration Number",
+        help="Number of the services à la personne declaration (NOVA), 'SAP' "
+        "followed by the SIREN, e.g. SAP123456789. Printed on the annual tax "
+        "attestations.",
+    )
+    l10n_fr_aici_declaration_date = fields.Date(
+        string="SAP Declaration Date",
+        help="Date of registration of the services à la personne declaration. "
+        "Printed on the annual tax attestations.",
+    )
+    l10n_fr_aici_attestation_window = fields.Selection(
+        AICI_ATTESTATION_WINDOWS,
+        string="Urssaf Transfers Counted in a Year",
+        default=WINDOW_CALENDAR,
+        required=True,
+        help="Which Urssaf transfers (avance immédiate) the annual tax "
+        "attestation of a year counts. Calendar year: transfers received from "
+        "1 January to 31 December, the rule of the official texts (amounts paid "
+        "during the year). 16 January – 15 January: transfers until 15 January "
+        "of the next year also count, so that services of December paid by "
+        "Urssaf in early January fall in their year; some software does so, no "
+        "official text requires it. The client's own payments always count in "
+        "the calendar year.",
+    )
+    l10n_fr_aici_attestation_window_since = fields.Integer(
+        string="16 January Window Since",
+        help="First year counted with the 16 January – 15 January window: that "
+        "year starts on 1 January, so that no transfer falls between two "
+        "attestations. Earlier years keep the calendar year. Leave empty when "
+        "the window has always been used.",
+    )
+
+    @api.constrains("l10n_fr_aici_declaration_number")
+    def _check_l10n_fr_aici_declaration_number(self):
+        for company in self:
+            number = company.l10n_fr_aici_declaration_number
+            if not number:
+                continue
+            problem = declaration_number_problem(number)
+            if problem == "checksum":
+                raise ValidationError(
+                    _(
+                        "The SAP declaration number %(number)s does not contain a "
+                        "valid SIREN (wrong check digit).",
+                        number=number,
+                    )
+                )
+            if problem or number != number.strip().upper():
+                raise ValidationError(
+                    _(
+                        "The SAP declaration number must be 'SAP' followed by the "
+                        "9 digits of the SIREN, e.g. SAP123456789 (got %(number)s).",
+                        number=number,
+                    )
+                )
+
+    @api.constrains("l10n_fr_aici_declaration_date")
+    def _check_l10n_fr_aici_declaration_date(self):
+        today = fields.Date.context_today(self)
+        for company in self:
+            date = company.l10n_fr_aici_declaration_date
+            if date and date > today:
+                raise ValidationError(
+                    _("The SAP declaration date cannot be in the future.")
+                )
+
+    @api.constrains("l10n_fr_aici_attestation_window_since")
+    def _check_l10n_fr_aici_attestation_window_since(self):
+        for company in self:
+            year = company.l10n_fr_aici_attestation_window_since
+            if year and not 2000 <= year <= 2100:
+                raise ValidationError(
+                    _("The first year of the 16 January window must be a year.")
+                )
+
+    def _l10n_fr_aici_check_attestation_settings(self):
+        """Raise when what every tax attestation must print is missing."""
+        for company in self:
+            if not (
+                company.l10n_fr_aici_declaration_number
+                and company.l10n_fr_aici_declaration_date
+            ):
+                raise UserError(
+                    _(
+                        "Set the SAP declaration number and date of %(company)s "
+                        "(Settings › Invoicing › Urssaf – avance immédiate) before "
+                        "issuing tax attestations.",
+                        company=company.name,
+                    )
+                )
 
     def _l10n_fr_aici_base_url(self):
         self.ensure_one()

@@ -1,7 +1,8 @@
 import datetime
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 
+from ..urssaf.attestation import normalize_declaration_number
 from ..urssaf.client import UrssafClient, gateway_url
 from ..urssaf.errors import AuthenticationError, UrssafError
 
@@ -44,6 +45,26 @@ class ResConfigSettings(models.TransientModel):
     l10n_fr_aici_activation_alert_days = fields.Integer(
         related="company_id.l10n_fr_aici_activation_alert_days", readonly=False
     )
+
+    l10n_fr_aici_declaration_number = fields.Char(
+        related="company_id.l10n_fr_aici_declaration_number", readonly=False
+    )
+    l10n_fr_aici_declaration_date = fields.Date(
+        related="company_id.l10n_fr_aici_declaration_date", readonly=False
+    )
+    l10n_fr_aici_attestation_window = fields.Selection(
+        related="company_id.l10n_fr_aici_attestation_window", readonly=False
+    )
+    l10n_fr_aici_attestation_window_since = fields.Integer(
+        related="company_id.l10n_fr_aici_attestation_window_since", readonly=False
+    )
+
+    @api.onchange("l10n_fr_aici_declaration_number")
+    def _onchange_l10n_fr_aici_declaration_number(self):
+        if self.l10n_fr_aici_declaration_number:
+            self.l10n_fr_aici_declaration_number = normalize_declaration_number(
+                self.l10n_fr_aici_declaration_number
+            )
 
     def action_aici_test_connection(self):
         """Fetch a token and run a harmless search with the values on screen."""

@@ -1,3 +1,4 @@
+from . import test_attestation
 from . import test_benchmark
 from . import test_concurrency
 from . import test_faults

@@ -1,1 +1,3 @@
 from . import l10n_fr_aici_enrolment_wizard
+from . import l10n_fr_aici_attestation_wizard
+from . import l10n_fr_aici_attestation_wizard_line
