@@ -5,3 +5,5 @@ from . import product_template
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import l10n_fr_aici_insee_commune
+from . import res_country

@@ -92,7 +92,7 @@ _EMAIL = re.compile(
 _IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{4}[0-9]{7}[A-Z0-9]{0,16}")
 _BIC = re.compile(r"[A-Z]{6}[0-9A-Z]{2}([0-9A-Z]{3})?")
 _INTERVENANT = re.compile(r"SAP[0-9]{9}|SIR[0-9]{14}")
-_STREET_LETTERS = {"B": "bis", "T": "ter", "Q": "quater", "C": "quinquiès"}
+_STREET_LETTERS = {"B": "bis", "T": "ter", "Q": "quater", "C": "quinquies"}
 _UNITS = (UNIT_HOUR, UNIT_FLAT)
 
 # Field labels (with their article) and whether they are plural.
@@ -547,7 +547,7 @@ def _check_street_letter(report, value, number):
             "address.street_letter",
             "invalid_choice",
             f"L'indice de répétition {_echo(raw)} est invalide : B (bis), T (ter), "
-            "Q (quater) ou C (quinquiès) est attendu.",
+            "Q (quater) ou C (quinquies) est attendu.",
         )
     elif not number:
         report.add(
