@@ -53,6 +53,31 @@ _URSSAF_FIELDS = frozenset(
     }
 )
 _URSSAF_SYNC = "l10n_fr_aici_urssaf_sync"
+# The data sent to Urssaf at enrolment (the wizard edits the same fields).
+REGISTRATION_FIELDS = (
+    "l10n_fr_aici_civility",
+    "l10n_fr_aici_birth_name",
+    "l10n_fr_aici_usage_name",
+    "l10n_fr_aici_first_names",
+    "l10n_fr_aici_birth_date",
+    "l10n_fr_aici_birth_country_id",
+    "l10n_fr_aici_birth_commune_id",
+    "l10n_fr_aici_mobile",
+    "l10n_fr_aici_email",
+    "l10n_fr_aici_street_number",
+    "l10n_fr_aici_street_letter",
+    "l10n_fr_aici_street_type",
+    "l10n_fr_aici_street_label",
+    "l10n_fr_aici_address_complement",
+    "l10n_fr_aici_lieu_dit",
+    "l10n_fr_aici_zip",
+    "l10n_fr_aici_commune_label",
+    "l10n_fr_aici_commune_code",
+    "l10n_fr_aici_country_code",
+    "l10n_fr_aici_iban",
+    "l10n_fr_aici_bic",
+    "l10n_fr_aici_bank_holder",
+)
 # The contact's fields the Urssaf copy follows (see _l10n_fr_aici_follow_contact).
 _CONTACT_FIELDS = frozenset({"email", "phone", "mobile", "street", "street2", "zip"})
 _CONTACT_FIELDS |= {"city"}
@@ -319,28 +344,7 @@ class ResPartner(models.Model):
     )
 
     @api.depends(
-        "l10n_fr_aici_civility",
-        "l10n_fr_aici_birth_name",
-        "l10n_fr_aici_usage_name",
-        "l10n_fr_aici_first_names",
-        "l10n_fr_aici_birth_date",
-        "l10n_fr_aici_birth_country_id.l10n_fr_aici_insee_code",
-        "l10n_fr_aici_birth_commune_id",
-        "l10n_fr_aici_mobile",
-        "l10n_fr_aici_email",
-        "l10n_fr_aici_street_number",
-        "l10n_fr_aici_street_letter",
-        "l10n_fr_aici_street_type",
-        "l10n_fr_aici_street_label",
-        "l10n_fr_aici_address_complement",
-        "l10n_fr_aici_lieu_dit",
-        "l10n_fr_aici_commune_code",
-        "l10n_fr_aici_commune_label",
-        "l10n_fr_aici_zip",
-        "l10n_fr_aici_country_code",
-        "l10n_fr_aici_iban",
-        "l10n_fr_aici_bic",
-        "l10n_fr_aici_bank_holder",
+        *REGISTRATION_FIELDS, "l10n_fr_aici_birth_country_id.l10n_fr_aici_insee_code"
     )
     def _compute_aici_problems(self):
         today = fields.Date.context_today(self)

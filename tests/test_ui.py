@@ -7,10 +7,13 @@ from .common import AiciSandboxCase
 class TestUi(AiciSandboxCase, HttpCase):
     """The accountant's click in a real browser (skipped without Chromium)."""
 
-    def test_send_from_the_invoice_form(self):
+    def setUp(self):
+        super().setUp()
         self.env.ref("base.user_admin").groups_id |= self.env.ref(
             "l10n_fr_aici.group_aici_manager"
         )
+
+    def test_send_from_the_invoice_form(self):
         client = self.active_client()
         self.product = self.service_product()
         move = self.invoice(client)
@@ -24,9 +27,6 @@ class TestUi(AiciSandboxCase, HttpCase):
         self.assertTrue(move.l10n_fr_aici_request_id)
 
     def test_enrol_from_the_contact_form(self):
-        self.env.ref("base.user_admin").groups_id |= self.env.ref(
-            "l10n_fr_aici.group_aici_manager"
-        )
         partner = self.env["res.partner"].create(
             self.client_values(
                 l10n_fr_aici_birth_name="Dur4nd",

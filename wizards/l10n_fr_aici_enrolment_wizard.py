@@ -4,37 +4,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from ..models.res_partner import particulier_of
+from ..models.res_partner import REGISTRATION_FIELDS, particulier_of
 from ..urssaf.catalogues import STREET_TYPES
 from ..urssaf.payload import build_particulier
 from ..urssaf.redact import mask_iban
 from ..urssaf.validators import validate_particulier
-
-# The registration data the wizard edits in place on the contact (same names).
-_EDITED_FIELDS = (
-    "l10n_fr_aici_civility",
-    "l10n_fr_aici_birth_name",
-    "l10n_fr_aici_usage_name",
-    "l10n_fr_aici_first_names",
-    "l10n_fr_aici_birth_date",
-    "l10n_fr_aici_birth_country_id",
-    "l10n_fr_aici_birth_commune_id",
-    "l10n_fr_aici_mobile",
-    "l10n_fr_aici_email",
-    "l10n_fr_aici_street_number",
-    "l10n_fr_aici_street_letter",
-    "l10n_fr_aici_street_type",
-    "l10n_fr_aici_street_label",
-    "l10n_fr_aici_address_complement",
-    "l10n_fr_aici_lieu_dit",
-    "l10n_fr_aici_zip",
-    "l10n_fr_aici_commune_label",
-    "l10n_fr_aici_commune_code",
-    "l10n_fr_aici_country_code",
-    "l10n_fr_aici_iban",
-    "l10n_fr_aici_bic",
-    "l10n_fr_aici_bank_holder",
-)
 
 
 class AiciEnrolmentWizard(models.TransientModel):
@@ -174,7 +148,7 @@ class AiciEnrolmentWizard(models.TransientModel):
             single = len(wizard.partner_ids) == 1
             wizard.partner_id = wizard.partner_ids[:1] if single else False
 
-    @api.depends("partner_ids", "company_id", *_EDITED_FIELDS)
+    @api.depends("partner_ids", "company_id", *REGISTRATION_FIELDS)
     def _compute_preview(self):
         today = fields.Date.context_today(self)
         for wizard in self:
