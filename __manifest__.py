@@ -38,6 +38,7 @@
         ],
         "web.assets_tests": ["l10n_fr_aici/static/tests/tours/*.js"],
     },
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

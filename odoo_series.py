@@ -50,3 +50,8 @@ def is_time_unit(env, uom):
     if "category_id" in uom._fields:
         return uom.category_id == hour.category_id
     return uom._has_common_reference(hour)
+
+
+def group_users(group):
+    """The users of a group (``users`` on 18.0, ``user_ids`` on 19.0)."""
+    return group.users if "users" in group._fields else group.user_ids

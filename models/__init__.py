@@ -9,3 +9,5 @@ from . import account_journal
 from . import account_move_attestation
 from . import account_move_line
 from . import l10n_fr_aici_tax_attestation
+from . import l10n_fr_aici_insee_commune
+from . import res_country

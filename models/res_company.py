@@ -46,10 +46,11 @@ class ResCompany(models.Model):
         groups="base.group_system",
     )
     l10n_fr_aici_id_tiers_facturation = fields.Char(
-        string="Urssaf Billing Provider ID",
+        string="Billing Third-Party ID",
         help="Value sent as idTiersFacturation. Urssaf requires the field but does "
-        "not use it: the provider is identified by the API credentials.",
-        default="menage.fr",
+        "not use it: the provider is identified by the API credentials. Change it "
+        "only if Urssaf asks.",
+        default="TIERS-PRESTATION",
     )
     l10n_fr_aici_nova_number = fields.Char(
         string="NOVA Declaration Number",
@@ -80,6 +81,15 @@ class ResCompany(models.Model):
         default=5,
         help="A warning activity is created when an enrolled client has not "
         "activated the avance immédiate after this many days.",
+    )
+
+    l10n_fr_aici_responsible_id = fields.Many2one(
+        "res.users",
+        string="Avance Immédiate Responsible",
+        domain="[('share', '=', False), ('company_ids', 'in', id)]",
+        help="Receives the activities that have no natural owner: a client who "
+        "does not activate, a blocked client, an Urssaf answer to check. When "
+        "empty, the first billing administrator receives them.",
     )
 
     l10n_fr_aici_declaration_number = fields.Char(

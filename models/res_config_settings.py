@@ -42,6 +42,9 @@ class ResConfigSettings(models.TransientModel):
     l10n_fr_aici_payment_journal_id = fields.Many2one(
         related="company_id.l10n_fr_aici_payment_journal_id", readonly=False
     )
+    l10n_fr_aici_responsible_id = fields.Many2one(
+        related="company_id.l10n_fr_aici_responsible_id", readonly=False
+    )
     l10n_fr_aici_activation_alert_days = fields.Integer(
         related="company_id.l10n_fr_aici_activation_alert_days", readonly=False
     )

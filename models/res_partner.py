@@ -2,15 +2,22 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date, format_datetime
 
 from ..odoo_series import partner_mobile
+from ..urssaf import insee
 from ..urssaf.catalogues import (
-    FRANCE_INSEE_COUNTRY,
+    ACTION_ENROL,
+    ACTION_REENROL,
+    ACTION_REFRESH,
+    ACTIVATION_LINK_DAYS,
+    CLIENT_STATES,
     PARTICULIER_STATUSES,
     STREET_LETTERS,
     STREET_TYPES,
+    client_next_step,
 )
-from ..urssaf.data_types import Address, BankAccount, BirthPlace, Particulier
+from ..urssaf.data_types import FRANCE, Address, BankAccount, BirthPlace, Particulier
 from ..urssaf.errors import BusinessError, UrssafError
 from ..urssaf.payload import build_particulier, normalize_iban
 from ..urssaf.prefill import parse_street, split_person_name
@@ -18,15 +25,109 @@ from ..urssaf.responses import parse_particulier_status
 from ..urssaf.tracking import particulier_next_check
 from ..urssaf.validators import validate_particulier
 
-AICI_PARTNER_STATES = [
-    ("not_enrolled", "Not enrolled"),
-    ("waiting", "Waiting for activation"),
-    ("active", "Active"),
-    ("not_finalised", "Not finalised"),
-    ("blocked", "Blocked"),
-    ("mandate_expired", "Mandate expired"),
-    ("error", "Error"),
-]
+# One word per state, in the order of the client's life with Urssaf (the
+# selection's order is the group-by's order).
+_STATE_LABELS = {
+    "not_enrolled": "To enrol",
+    "waiting": "Awaiting activation",
+    "not_finalised": "Activation unfinished",
+    "active": "Active",
+    "blocked": "Blocked by Urssaf",
+    "mandate_expired": "Mandate expired",
+    "error": "Urssaf error",
+}
+AICI_PARTNER_STATES = [(state, _STATE_LABELS[state]) for state in CLIENT_STATES]
+
+# Written only from Urssaf's answers (enrolment, status checks), never by hand.
+_URSSAF_FIELDS = frozenset(
+    {
+        "l10n_fr_aici_state",
+        "l10n_fr_aici_id_client",
+        "l10n_fr_aici_enrolment_date",
+        "l10n_fr_aici_company_id",
+        "l10n_fr_aici_enrolled_by_id",
+        "l10n_fr_aici_status_code",
+        "l10n_fr_aici_status_description",
+        "l10n_fr_aici_activation_datetime",
+        "l10n_fr_aici_last_check",
+    }
+)
+_URSSAF_SYNC = "l10n_fr_aici_urssaf_sync"
+# The data sent to Urssaf at enrolment (the wizard edits the same fields).
+REGISTRATION_FIELDS = (
+    "l10n_fr_aici_civility",
+    "l10n_fr_aici_birth_name",
+    "l10n_fr_aici_usage_name",
+    "l10n_fr_aici_first_names",
+    "l10n_fr_aici_birth_date",
+    "l10n_fr_aici_birth_country_id",
+    "l10n_fr_aici_birth_commune_id",
+    "l10n_fr_aici_mobile",
+    "l10n_fr_aici_email",
+    "l10n_fr_aici_street_number",
+    "l10n_fr_aici_street_letter",
+    "l10n_fr_aici_street_type",
+    "l10n_fr_aici_street_label",
+    "l10n_fr_aici_address_complement",
+    "l10n_fr_aici_lieu_dit",
+    "l10n_fr_aici_zip",
+    "l10n_fr_aici_commune_label",
+    "l10n_fr_aici_commune_code",
+    "l10n_fr_aici_country_code",
+    "l10n_fr_aici_iban",
+    "l10n_fr_aici_bic",
+    "l10n_fr_aici_bank_holder",
+)
+# The contact's fields the Urssaf copy follows (see _l10n_fr_aici_follow_contact).
+_CONTACT_FIELDS = frozenset({"email", "phone", "mobile", "street", "street2", "zip"})
+_CONTACT_FIELDS |= {"city"}
+_FOLLOWING = "l10n_fr_aici_following_contact"
+
+
+def particulier_of(record):
+    """Registration data of a partner, or of the enrolment wizard editing one
+    (same field names), as plain data for ``urssaf``. The birth codes are taken
+    from the chosen country and commune, the commune's at the date of birth."""
+    country = record.l10n_fr_aici_birth_country_id
+    country_code = country.l10n_fr_aici_insee_code or ""
+    commune = record.l10n_fr_aici_birth_commune_id
+    commune_code = commune_label = None
+    if commune and country_code == FRANCE:
+        birth_date = record.l10n_fr_aici_birth_date
+        commune_code = insee.code_at(commune.code, birth_date) or commune.code
+        commune_label = commune.name
+    return Particulier(
+        civility=record.l10n_fr_aici_civility or "",
+        birth_name=record.l10n_fr_aici_birth_name or "",
+        usage_name=record.l10n_fr_aici_usage_name or None,
+        first_names=record.l10n_fr_aici_first_names or "",
+        birth_date=record.l10n_fr_aici_birth_date or None,
+        birth_place=BirthPlace(
+            country_code=country_code,
+            commune_code=commune_code,
+            commune_label=commune_label,
+        ),
+        mobile=record.l10n_fr_aici_mobile or "",
+        email=record.l10n_fr_aici_email or "",
+        address=Address(
+            commune_code=record.l10n_fr_aici_commune_code or "",
+            commune_label=record.l10n_fr_aici_commune_label or "",
+            postcode=record.l10n_fr_aici_zip or "",
+            country_code=record.l10n_fr_aici_country_code or "",
+            street_number=record.l10n_fr_aici_street_number or None,
+            street_letter=record.l10n_fr_aici_street_letter or None,
+            street_type=record.l10n_fr_aici_street_type or None,
+            street_label=record.l10n_fr_aici_street_label or None,
+            complement=record.l10n_fr_aici_address_complement or None,
+            lieu_dit=record.l10n_fr_aici_lieu_dit or None,
+        ),
+        bank=BankAccount(
+            iban=record.l10n_fr_aici_iban or "",
+            bic=record.l10n_fr_aici_bic or "",
+            holder=record.l10n_fr_aici_bank_holder or "",
+        ),
+    )
+
 
 # Our data names (as used by urssaf.validators and the error catalogue) -> fields.
 _DATA_FIELDS = {
@@ -77,20 +178,39 @@ class ResPartner(models.Model):
         help="All first names as written on the tax notice, separated by spaces.",
     )
     l10n_fr_aici_birth_date = fields.Date(string="Birth Date", groups=_PERSONAL_GROUP)
+    l10n_fr_aici_birth_country_id = fields.Many2one(
+        "res.country",
+        string="Birth Country",
+        default=lambda self: self.env.ref("base.fr", raise_if_not_found=False),
+        groups=_PERSONAL_GROUP,
+    )
     l10n_fr_aici_birth_country_code = fields.Char(
-        string="Birth Country (INSEE)",
-        default=FRANCE_INSEE_COUNTRY,
-        help="INSEE code of the country of birth: 99100 for France.",
+        string="Birth Country Code",
+        compute="_compute_aici_birth_country_code",
+        store=True,
+        help="INSEE code of the country of birth sent to Urssaf (99100: France).",
+        groups=_PERSONAL_GROUP,
+    )
+    l10n_fr_aici_birth_commune_id = fields.Many2one(
+        "l10n_fr_aici.insee.commune",
+        string="Birth Commune",
+        help="Type its name or postcode. For a commune merged since the birth, "
+        "choose the former commune (commune déléguée or associée).",
         groups=_PERSONAL_GROUP,
     )
     l10n_fr_aici_birth_commune_code = fields.Char(
-        string="Birth Commune (INSEE)",
-        help="INSEE code of the commune of birth as it was at the date of birth "
-        "(for example 69123 for Lyon, 2A004 for Ajaccio). Not the postcode.",
+        string="Birth Commune Code",
+        compute="_compute_aici_birth_commune",
+        store=True,
+        help="INSEE code of the birth commune at the date of birth, as Urssaf "
+        "expects it (Ajaccio: 20004 before 1976, 2A004 since).",
         groups=_PERSONAL_GROUP,
     )
     l10n_fr_aici_birth_commune_label = fields.Char(
-        string="Birth Commune", groups=_PERSONAL_GROUP
+        string="Birth Commune Name",
+        compute="_compute_aici_birth_commune",
+        store=True,
+        groups=_PERSONAL_GROUP,
     )
     # --- Contact --------------------------------------------------------------
     l10n_fr_aici_mobile = fields.Char(
@@ -115,9 +235,7 @@ class ResPartner(models.Model):
     )
     l10n_fr_aici_commune_label = fields.Char(string="Commune")
     l10n_fr_aici_zip = fields.Char(string="Postcode (Urssaf)")
-    l10n_fr_aici_country_code = fields.Char(
-        string="Country (INSEE)", default=FRANCE_INSEE_COUNTRY
-    )
+    l10n_fr_aici_country_code = fields.Char(string="Country (INSEE)", default=FRANCE)
     # --- Bank account debited by Urssaf ----------------------------------------
     # Not a res.partner.bank: every invoicing user may read those (Odoo's billing
     # officer rule), while this account is personal data reserved to the group.
@@ -138,9 +256,36 @@ class ResPartner(models.Model):
         string="Avance Immédiate",
         default="not_enrolled",
         required=True,
+        readonly=True,
         copy=False,
         index=True,
         tracking=True,
+        help="Set by Urssaf's answers only: enrolment, then the status checks.",
+    )
+    l10n_fr_aici_next_step = fields.Char(
+        string="Next Step", compute="_compute_aici_next_step"
+    )
+    l10n_fr_aici_next_step_level = fields.Selection(
+        [
+            ("info", "Information"),
+            ("success", "Success"),
+            ("warning", "Warning"),
+            ("danger", "Danger"),
+        ],
+        compute="_compute_aici_next_step",
+        export_string_translation=False,
+    )
+    l10n_fr_aici_can_enrol = fields.Boolean(
+        compute="_compute_aici_next_step", export_string_translation=False
+    )
+    l10n_fr_aici_can_refresh = fields.Boolean(
+        compute="_compute_aici_next_step", export_string_translation=False
+    )
+    l10n_fr_aici_can_reenrol = fields.Boolean(
+        compute="_compute_aici_next_step", export_string_translation=False
+    )
+    l10n_fr_aici_data_editable = fields.Boolean(
+        compute="_compute_aici_next_step", export_string_translation=False
     )
     l10n_fr_aici_id_client = fields.Char(
         string="Urssaf Client ID", copy=False, index="btree_not_null", readonly=True
@@ -173,11 +318,15 @@ class ResPartner(models.Model):
     l10n_fr_aici_last_check = fields.Datetime(
         string="Last Status Check", copy=False, readonly=True
     )
-    l10n_fr_aici_next_check = fields.Datetime(copy=False, readonly=True, index=True)
+    l10n_fr_aici_next_check = fields.Datetime(
+        string="Next Status Check", copy=False, readonly=True, index=True
+    )
     l10n_fr_aici_last_error = fields.Text(
         string="Last Urssaf Error", copy=False, readonly=True
     )
-    l10n_fr_aici_waiting_alert_sent = fields.Boolean(copy=False, readonly=True)
+    l10n_fr_aici_waiting_alert_sent = fields.Boolean(
+        string="Activation Reminder Sent", copy=False, readonly=True
+    )
     l10n_fr_aici_exchange_ids = fields.One2many(
         "l10n_fr_aici.exchange",
         "partner_id",
@@ -195,29 +344,7 @@ class ResPartner(models.Model):
     )
 
     @api.depends(
-        "l10n_fr_aici_civility",
-        "l10n_fr_aici_birth_name",
-        "l10n_fr_aici_usage_name",
-        "l10n_fr_aici_first_names",
-        "l10n_fr_aici_birth_date",
-        "l10n_fr_aici_birth_country_code",
-        "l10n_fr_aici_birth_commune_code",
-        "l10n_fr_aici_birth_commune_label",
-        "l10n_fr_aici_mobile",
-        "l10n_fr_aici_email",
-        "l10n_fr_aici_street_number",
-        "l10n_fr_aici_street_letter",
-        "l10n_fr_aici_street_type",
-        "l10n_fr_aici_street_label",
-        "l10n_fr_aici_address_complement",
-        "l10n_fr_aici_lieu_dit",
-        "l10n_fr_aici_commune_code",
-        "l10n_fr_aici_commune_label",
-        "l10n_fr_aici_zip",
-        "l10n_fr_aici_country_code",
-        "l10n_fr_aici_iban",
-        "l10n_fr_aici_bic",
-        "l10n_fr_aici_bank_holder",
+        *REGISTRATION_FIELDS, "l10n_fr_aici_birth_country_id.l10n_fr_aici_insee_code"
     )
     def _compute_aici_problems(self):
         today = fields.Date.context_today(self)
@@ -232,12 +359,142 @@ class ResPartner(models.Model):
                 "\n".join(p.message for p in problems) or False
             )
 
+    @api.depends("l10n_fr_aici_birth_country_id")
+    def _compute_aici_birth_country_code(self):
+        for partner in self:
+            country = partner.l10n_fr_aici_birth_country_id
+            partner.l10n_fr_aici_birth_country_code = (
+                country.l10n_fr_aici_insee_code or False
+            )
+
+    @api.depends(
+        "l10n_fr_aici_birth_commune_id",
+        "l10n_fr_aici_birth_date",
+        "l10n_fr_aici_birth_country_code",
+    )
+    def _compute_aici_birth_commune(self):
+        for partner in self:
+            commune = partner.l10n_fr_aici_birth_commune_id
+            if commune and partner.l10n_fr_aici_birth_country_code == FRANCE:
+                # The code of the date of birth (Corsica: 20xxx before 1976).
+                birth_date = partner.l10n_fr_aici_birth_date
+                code = insee.code_at(commune.code, birth_date) or commune.code
+                partner.l10n_fr_aici_birth_commune_code = code
+                partner.l10n_fr_aici_birth_commune_label = commune.name
+            else:
+                partner.l10n_fr_aici_birth_commune_code = False
+                partner.l10n_fr_aici_birth_commune_label = False
+
+    @api.depends(
+        "is_company",
+        "l10n_fr_aici_state",
+        "l10n_fr_aici_id_client",
+        "l10n_fr_aici_last_error",
+        "l10n_fr_aici_enrolment_date",
+        "l10n_fr_aici_activation_datetime",
+    )
+    @api.depends_context("uid", "lang", "tz")
+    def _compute_aici_next_step(self):
+        manager = self.env.user.has_group(_PERSONAL_GROUP)
+        now = fields.Datetime.now()
+        for partner in self:
+            enrolled_on = partner.l10n_fr_aici_enrolment_date
+            step = client_next_step(
+                partner.l10n_fr_aici_state,
+                enrolment_refused=bool(partner.l10n_fr_aici_last_error),
+                activation_overdue=bool(
+                    enrolled_on
+                    and enrolled_on + timedelta(days=ACTIVATION_LINK_DAYS) < now
+                ),
+            )
+            person = not partner.is_company
+            partner.l10n_fr_aici_next_step = person and partner._l10n_fr_aici_step_text(
+                step.code
+            )
+            partner.l10n_fr_aici_next_step_level = step.level
+            can = {action: person and manager for action in step.actions}
+            partner.l10n_fr_aici_can_enrol = can.get(ACTION_ENROL, False)
+            partner.l10n_fr_aici_can_refresh = bool(
+                can.get(ACTION_REFRESH) and partner.l10n_fr_aici_id_client
+            )
+            partner.l10n_fr_aici_can_reenrol = can.get(ACTION_REENROL, False)
+            # Urssaf knows the data of an enrolled client: they are changed by
+            # enrolling again, not behind Urssaf's back.
+            partner.l10n_fr_aici_data_editable = person and (
+                not partner.l10n_fr_aici_id_client or partner.l10n_fr_aici_can_reenrol
+            )
+
+    def _l10n_fr_aici_step_text(self, code):
+        """The sentence of a next step (see ``urssaf.catalogues.CLIENT_NEXT_STEPS``)."""
+        _ = self.env._
+        enrolled_on = self.l10n_fr_aici_enrolment_date
+        deadline = enrolled_on and format_date(
+            self.env, enrolled_on + timedelta(days=ACTIVATION_LINK_DAYS)
+        )
+        activation = self.l10n_fr_aici_activation_datetime
+        since = activation and format_datetime(self.env, activation, dt_format="short")
+        texts = {
+            "enrol": lambda: _(
+                "Not enrolled yet. Check the data below against the tax notice and "
+                "the bank details, then click Enrol."
+            ),
+            "fix_and_enrol": lambda: _(
+                "Urssaf refused the enrolment (reason above). Correct the data, "
+                "then click Enrol again."
+            ),
+            "client_activates": lambda: _(
+                "Enrolment recorded. The client now activates the avance immédiate "
+                "in their particulier.urssaf.fr space, by %(deadline)s (link in "
+                "Urssaf's e-mail, or link request to accept for an existing "
+                "account). Invoices can be sent from the activation on: click "
+                "Refresh to check.",
+                deadline=deadline or "",
+            ),
+            "client_activates_late": lambda: _(
+                "Urssaf's activation e-mail (valid %(days)s days) has expired. The "
+                "client asks Urssaf for a new one, then activates the avance "
+                "immédiate in their particulier.urssaf.fr space. Click Refresh to "
+                "check.",
+                days=ACTIVATION_LINK_DAYS,
+            ),
+            "client_finishes": lambda: _(
+                "The activation is not finalised at Urssaf. The client finishes it "
+                "in their particulier.urssaf.fr space (accept the link with your "
+                "company, confirm the e-mail address), then click Refresh."
+            ),
+            "send_invoices": lambda: _(
+                "Avance immédiate active since %(since)s. Invoices for services "
+                "from that moment on can be sent to Urssaf.",
+                since=since or "",
+            ),
+            "client_settles": lambda: _(
+                "Urssaf has blocked the avance immédiate of this client, usually "
+                "after a direct debit that came back unpaid: the client settles it "
+                "with Urssaf (particulier.urssaf.fr space). Until then Urssaf "
+                "refuses every new payment request: invoice the client directly. "
+                "Click Refresh once settled."
+            ),
+            "client_renews_mandate": lambda: _(
+                "The client's direct debit mandate has expired. The client renews "
+                "it, with up-to-date bank details, in their particulier.urssaf.fr "
+                "space, then click Refresh. If Urssaf asks for a new enrolment, "
+                "update the bank account below and click Re-enrol."
+            ),
+            "reenrol": lambda: _(
+                "Urssaf no longer recognises this client's enrolment (reason "
+                "above): no invoice can be sent. Check the data below, then click "
+                "Re-enrol."
+            ),
+        }
+        return texts[code]()
+
     @api.constrains(
         "l10n_fr_aici_iban",
         "l10n_fr_aici_bic",
         "l10n_fr_aici_mobile",
         "l10n_fr_aici_email",
-        "l10n_fr_aici_birth_commune_code",
+        "l10n_fr_aici_birth_commune_id",
+        "l10n_fr_aici_birth_date",
         "l10n_fr_aici_commune_code",
         "l10n_fr_aici_zip",
     )
@@ -273,8 +530,28 @@ class ResPartner(models.Model):
         if self.l10n_fr_aici_iban:
             self.l10n_fr_aici_iban = normalize_iban(self.l10n_fr_aici_iban)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._l10n_fr_aici_guard_urssaf_fields(vals, creating=True)
+            self._l10n_fr_aici_birth_place_from_codes(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._l10n_fr_aici_guard_urssaf_fields(vals)
+        self._l10n_fr_aici_birth_place_from_codes(vals)
+        before = {}
+        if _CONTACT_FIELDS.intersection(vals) and not self.env.context.get(_FOLLOWING):
+            before = {
+                partner: partner._l10n_fr_aici_contact_values()
+                for partner in self
+                if not partner.is_company and not partner.l10n_fr_aici_id_client
+            }
         result = super().write(vals)
+        if before:
+            self.with_context(**{_FOLLOWING: True})._l10n_fr_aici_follow_contact(
+                {p.with_context(**{_FOLLOWING: True}): v for p, v in before.items()}
+            )
         if "l10n_fr_aici_state" in vals:
             # Every invoice of the client, whoever changed its status.
             invoices = (
@@ -292,42 +569,109 @@ class ResPartner(models.Model):
             invoices._l10n_fr_aici_update_readiness()
         return result
 
+    def _l10n_fr_aici_guard_urssaf_fields(self, vals, creating=False):
+        """Urssaf's answers only set the status: not a form, an import, nor code
+        running for a user (Odoo's superuser and the enrolment code may)."""
+        if self.env.su or self.env.context.get(_URSSAF_SYNC):
+            return
+        touched = [
+            name
+            for name in _URSSAF_FIELDS.intersection(vals)
+            if not (creating and vals[name] in (False, None, "", "not_enrolled"))
+        ]
+        if touched:
+            labels = ", ".join(
+                sorted(self._fields[name].get_description(self.env)["string"]
+                       for name in touched)
+            )  # fmt: skip
+            raise UserError(
+                self.env._(
+                    "The Urssaf status of a client is set by Urssaf's answers only "
+                    "(enrolment, status checks), never by hand: %(fields)s.",
+                    fields=labels,
+                )
+            )
+
+    def _l10n_fr_aici_birth_place_from_codes(self, vals):
+        """Codes given instead of records (imports, scripts): the country and the
+        commune they name; a code that names none is refused."""
+        # A record given explicitly wins over a code.
+        if "l10n_fr_aici_birth_country_code" in vals:
+            code = vals.pop("l10n_fr_aici_birth_country_code")
+            if "l10n_fr_aici_birth_country_id" not in vals:
+                vals["l10n_fr_aici_birth_country_id"] = (
+                    code and self._l10n_fr_aici_country_of(code).id
+                )
+        vals.pop("l10n_fr_aici_birth_commune_label", None)
+        if "l10n_fr_aici_birth_commune_id" in vals:
+            vals.pop("l10n_fr_aici_birth_commune_code", None)
+        if "l10n_fr_aici_birth_commune_code" in vals:
+            code = vals.pop("l10n_fr_aici_birth_commune_code")
+            commune = self.env["l10n_fr_aici.insee.commune"].browse()
+            if code:
+                commune = commune._l10n_fr_aici_find(code)
+                if not commune:
+                    raise ValidationError(
+                        self.env._(
+                            "The birth commune %(code)s does not exist in INSEE's "
+                            "geographic code: choose it by its name or postcode.",
+                            code=code,
+                        )
+                    )
+            vals["l10n_fr_aici_birth_commune_id"] = commune.id
+
+    @api.model
+    def _l10n_fr_aici_country_of(self, insee_code):
+        countries = (
+            self.env["res.country"]
+            .sudo()
+            .search([("l10n_fr_aici_insee_code", "=", insee_code)], order="id")
+        )
+        if insee_code == FRANCE:
+            countries = countries.filtered(lambda c: c.code == "FR") or countries
+        if not countries:
+            raise ValidationError(
+                self.env._(
+                    "No country has the INSEE code %(code)s: choose the country of "
+                    "birth in the list.",
+                    code=insee_code,
+                )
+            )
+        return countries[:1]
+
+    def _l10n_fr_aici_sync(self, vals):
+        """Write what Urssaf answered (the only way to change the status)."""
+        return self.with_context(**{_URSSAF_SYNC: True}).write(vals)
+
     # ------------------------------------------------------------------ data
     def _l10n_fr_aici_particulier(self):
         """The partner's registration data as plain data for ``urssaf``."""
         self.ensure_one()
+        return particulier_of(self.sudo())
+
+    def _l10n_fr_aici_contact_values(self):
+        """The Urssaf copy of the contact's e-mail, phone and address, as the
+        contact gives them (the INSEE code of the residence found from the
+        postcode and the city)."""
+        self.ensure_one()
         partner = self.sudo()
-        return Particulier(
-            civility=partner.l10n_fr_aici_civility or "",
-            birth_name=partner.l10n_fr_aici_birth_name or "",
-            usage_name=partner.l10n_fr_aici_usage_name or None,
-            first_names=partner.l10n_fr_aici_first_names or "",
-            birth_date=partner.l10n_fr_aici_birth_date or None,
-            birth_place=BirthPlace(
-                country_code=partner.l10n_fr_aici_birth_country_code or "",
-                commune_code=partner.l10n_fr_aici_birth_commune_code or None,
-                commune_label=partner.l10n_fr_aici_birth_commune_label or None,
-            ),
-            mobile=partner.l10n_fr_aici_mobile or "",
-            email=partner.l10n_fr_aici_email or "",
-            address=Address(
-                commune_code=partner.l10n_fr_aici_commune_code or "",
-                commune_label=partner.l10n_fr_aici_commune_label or "",
-                postcode=partner.l10n_fr_aici_zip or "",
-                country_code=partner.l10n_fr_aici_country_code or "",
-                street_number=partner.l10n_fr_aici_street_number or None,
-                street_letter=partner.l10n_fr_aici_street_letter or None,
-                street_type=partner.l10n_fr_aici_street_type or None,
-                street_label=partner.l10n_fr_aici_street_label or None,
-                complement=partner.l10n_fr_aici_address_complement or None,
-                lieu_dit=partner.l10n_fr_aici_lieu_dit or None,
-            ),
-            bank=BankAccount(
-                iban=partner.l10n_fr_aici_iban or "",
-                bic=partner.l10n_fr_aici_bic or "",
-                holder=partner.l10n_fr_aici_bank_holder or "",
-            ),
+        values = {
+            "l10n_fr_aici_email": partner.email and partner.email.strip(),
+            "l10n_fr_aici_mobile": (partner_mobile(partner) or partner.phone or "")
+            .replace(" ", "")
+            .replace(".", ""),
+            "l10n_fr_aici_address_complement": partner.street2,
+            "l10n_fr_aici_zip": partner.zip,
+        }
+        street = parse_street(partner.street)
+        for key in ("street_number", "street_letter", "street_type", "street_label"):
+            values[f"l10n_fr_aici_{key}"] = street.get(key)
+        commune = self.env["l10n_fr_aici.insee.commune"]._l10n_fr_aici_residence(
+            partner.zip, partner.city
         )
+        values["l10n_fr_aici_commune_code"] = commune.code
+        values["l10n_fr_aici_commune_label"] = partner.city and partner.city.upper()
+        return {field: value or False for field, value in values.items()}
 
     def _l10n_fr_aici_prefill_values(self):
         """Guesses for the empty registration fields, from the contact's data."""
@@ -342,31 +686,37 @@ class ResPartner(models.Model):
         first, last = split_person_name(partner.name)
         offer("l10n_fr_aici_first_names", first)
         offer("l10n_fr_aici_birth_name", last)
-        offer("l10n_fr_aici_email", partner.email and partner.email.strip())
-        phone = partner_mobile(partner) or partner.phone or ""
-        offer("l10n_fr_aici_mobile", phone.replace(" ", "").replace(".", ""))
-        if not any(
-            partner[f]
-            for f in (
-                "l10n_fr_aici_street_label",
-                "l10n_fr_aici_street_number",
-                "l10n_fr_aici_street_type",
-            )
-        ):
-            street = parse_street(partner.street)
-            offer("l10n_fr_aici_street_number", street.get("street_number"))
-            offer("l10n_fr_aici_street_letter", street.get("street_letter"))
-            offer("l10n_fr_aici_street_type", street.get("street_type"))
-            offer("l10n_fr_aici_street_label", street.get("street_label"))
-        offer("l10n_fr_aici_address_complement", partner.street2)
-        offer("l10n_fr_aici_zip", partner.zip)
-        offer("l10n_fr_aici_commune_label", partner.city and partner.city.upper())
+        contact = self._l10n_fr_aici_contact_values()
+        street_fields = [f for f in contact if f.startswith("l10n_fr_aici_street_")]
+        if any(partner[f] for f in street_fields):
+            # A street already split by hand is not mixed with a guess.
+            contact = {f: v for f, v in contact.items() if f not in street_fields}
+        for field, value in contact.items():
+            offer(field, value)
         bank = partner.bank_ids[:1]
         if bank:
             offer("l10n_fr_aici_iban", normalize_iban(bank.acc_number or ""))
             offer("l10n_fr_aici_bic", bank.bank_id.bic)
             offer("l10n_fr_aici_bank_holder", bank.acc_holder_name or partner.name)
         return values
+
+    def _l10n_fr_aici_follow_contact(self, before):
+        """Keep the Urssaf copy in step with the contact: a value equal to what
+        the contact gave before its change follows it; a value deliberately
+        different stays. Only before enrolment (Urssaf holds the rest)."""
+        for partner, old in before.items():
+            new = partner._l10n_fr_aici_contact_values()
+            data = partner.sudo()
+            for field, value in new.items():
+                if value == old.get(field) or (data[field] or False) != old.get(field):
+                    continue
+                try:
+                    with self.env.cr.savepoint():
+                        data.write({field: value})
+                except ValidationError:
+                    # A contact value Urssaf would refuse (a landline, an
+                    # e-mail with "+") is not copied: the problem stays listed.
+                    continue
 
     # --------------------------------------------------------------- actions
     def action_aici_prefill(self):
@@ -403,7 +753,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Enrol for the avance immédiate"),
+            "name": self.env._("Enrolment for the avance immédiate"),
             "res_model": "l10n_fr_aici.enrolment.wizard",
             "view_mode": "form",
             "target": "new",
@@ -456,7 +806,7 @@ class ResPartner(models.Model):
             return text
         self._l10n_fr_aici_journal(company, client)
         now = fields.Datetime.now()
-        self.write(
+        self._l10n_fr_aici_sync(
             {
                 "l10n_fr_aici_id_client": id_client,
                 "l10n_fr_aici_company_id": company.id,
@@ -477,12 +827,10 @@ class ResPartner(models.Model):
             # rollback, as there is no way to look it up again.
             self.env.cr.commit()  # pylint: disable=invalid-commit
         self.message_post(
-            body=_(
-                "Client enrolled for the avance immédiate (Urssaf client ID "
-                "%(id_client)s). The client must now activate the link: within 7 "
-                "days with the e-mail received from Urssaf, or by accepting the "
-                "link in their existing particulier.urssaf.fr space.",
+            body=self.env._(
+                "Urssaf client ID: %(id_client)s. %(next_step)s",
                 id_client=id_client,
+                next_step=self.l10n_fr_aici_next_step or "",
             )
         )
         return None
@@ -547,7 +895,7 @@ class ResPartner(models.Model):
             body = client.get_particulier_status(self.l10n_fr_aici_id_client)
         except BusinessError as error:
             self._l10n_fr_aici_journal(company, client)
-            self.write(
+            self._l10n_fr_aici_sync(
                 {
                     "l10n_fr_aici_state": "error",
                     "l10n_fr_aici_last_error": error.explain(),
@@ -559,7 +907,7 @@ class ResPartner(models.Model):
         except UrssafError as error:
             # Urssaf not reachable: keep the state, retry later.
             self._l10n_fr_aici_journal(company, client)
-            self.write(
+            self._l10n_fr_aici_sync(
                 {
                     "l10n_fr_aici_last_error": error.explain(),
                     "l10n_fr_aici_next_check": now + timedelta(hours=1),
@@ -579,27 +927,28 @@ class ResPartner(models.Model):
         }
         if status.state == "active" and status.activation_utc:
             values["l10n_fr_aici_activation_datetime"] = status.activation_utc
-        self.write(values)
+        self._l10n_fr_aici_sync(values)
         if previous != status.state:
+            state = dict(
+                self._fields["l10n_fr_aici_state"]._description_selection(self.env)
+            )[status.state]
+            # The state in our words, then what to do (Urssaf's own wording
+            # stays in the status detail).
             self.message_post(
-                body=_(
-                    "Urssaf link status: %(label)s (%(code)s).",
-                    label=status.label,
-                    code=status.code,
+                body=self.env._(
+                    "Avance immédiate: %(state)s. %(next_step)s",
+                    state=state,
+                    next_step=self.l10n_fr_aici_next_step or "",
                 )
             )
-            if status.state in ("blocked", "mandate_expired"):
-                self._l10n_fr_aici_warn(
-                    _(
-                        "Urssaf reports for this client: %(label)s. No payment "
-                        "request can be sent until the client settles it in their "
-                        "particulier.urssaf.fr space.",
-                        label=status.label,
-                    )
-                )
+            if status.state in ("not_finalised", "blocked", "mandate_expired"):
+                self._l10n_fr_aici_warn(self.l10n_fr_aici_next_step)
 
     def _l10n_fr_aici_responsible_user(self):
-        return self.user_id or self.l10n_fr_aici_enrolled_by_id or self.env.user
+        return self.user_id or self.l10n_fr_aici_enrolled_by_id
+
+    def _l10n_fr_aici_activity_company(self):
+        return self.l10n_fr_aici_company_id or self.env.company
 
     @api.model
     def _cron_aici_refresh_partners(self, batch_size=50):

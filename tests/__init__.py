@@ -6,5 +6,6 @@ from . import test_invoice_send
 from . import test_multi_company
 from . import test_neutralize
 from . import test_partner_enrolment
+from . import test_client_states
 from . import test_settings
 from . import test_ui

@@ -293,4 +293,5 @@ class TestPartnerEnrolment(AiciSandboxCase):
             .with_user(self.manager)
             .get_view(self.env.ref("base.view_partner_form").id)["arch"]
         )
-        self.assertIn("Inscrire à l'avance immédiate", arch)
+        self.assertIn('string="Inscrire"', arch)
+        self.assertIn('string="Actualiser"', arch)

@@ -7,10 +7,13 @@ from .common import AiciSandboxCase
 class TestUi(AiciSandboxCase, HttpCase):
     """The accountant's click in a real browser (skipped without Chromium)."""
 
-    def test_send_from_the_invoice_form(self):
+    def setUp(self):
+        super().setUp()
         self.env.ref("base.user_admin").groups_id |= self.env.ref(
             "l10n_fr_aici.group_aici_manager"
         )
+
+    def test_send_from_the_invoice_form(self):
         client = self.active_client()
         self.product = self.service_product()
         move = self.invoice(client)
@@ -22,3 +25,24 @@ class TestUi(AiciSandboxCase, HttpCase):
         )
         self.assertEqual(move.l10n_fr_aici_state, "sent")
         self.assertTrue(move.l10n_fr_aici_request_id)
+
+    def test_enrol_from_the_contact_form(self):
+        partner = self.env["res.partner"].create(
+            self.client_values(
+                l10n_fr_aici_birth_name="Dur4nd",
+                l10n_fr_aici_birth_commune_code=False,
+                l10n_fr_aici_data_checked=False,
+            )
+        )
+        self.assertEqual(partner.l10n_fr_aici_state, "not_enrolled")
+        self.start_tour(
+            f"/odoo/res.partner/{partner.id}",
+            "l10n_fr_aici_enrol_client",
+            login="admin",
+        )
+        self.assertEqual(partner.l10n_fr_aici_state, "waiting")
+        self.assertEqual(partner.l10n_fr_aici_birth_name, "Durand")
+        self.assertEqual(partner.l10n_fr_aici_birth_commune_code, "69123")
+        self.assertTrue(partner.l10n_fr_aici_id_client)
+        registered = self.sandbox.control("GET", "/_sandbox/particulier")
+        self.assertIn(partner.l10n_fr_aici_id_client, str(registered))

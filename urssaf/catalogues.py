@@ -77,7 +77,7 @@ STREET_TYPES = {
     "VO": "Voie",
 }
 
-STREET_LETTERS = {"B": "Bis", "T": "Ter", "Q": "Quater", "C": "Quinquiès"}
+STREET_LETTERS = {"B": "Bis", "T": "Ter", "Q": "Quater", "C": "Quinquies"}
 
 FRANCE_INSEE_COUNTRY = "99100"
 
@@ -180,6 +180,75 @@ def particulier_state(code):
     return PARTICULIER_STATES.get(str(code or ""), "error")
 
 
+# --- What happens next for a client, state by state -------------------------------
+# The client's states in the order of its life with Urssaf (selections, group-by).
+CLIENT_STATES = (
+    "not_enrolled",
+    "waiting",
+    "not_finalised",
+    "active",
+    "blocked",
+    "mandate_expired",
+    "error",
+)
+ACTION_ENROL = "enrol"
+ACTION_REFRESH = "refresh"
+ACTION_REENROL = "reenrol"
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the provider reads and can do for a client in a given state.
+
+    ``code`` names the sentence (written, translated, by the Odoo layer);
+    ``actions`` the buttons that fit, the first being the main one; ``level`` the
+    tone: ``info``, ``success``, ``warning`` or ``danger``.
+    """
+
+    code: str
+    actions: tuple
+    level: str
+
+
+CLIENT_NEXT_STEPS = {
+    # Check the data with the client, then enrol.
+    "not_enrolled": NextStep("enrol", (ACTION_ENROL,), "info"),
+    # The client activates in their particulier.urssaf.fr space within 7 days.
+    "waiting": NextStep("client_activates", (ACTION_REFRESH,), "info"),
+    # Activation started but not finished on the client's side.
+    "not_finalised": NextStep("client_finishes", (ACTION_REFRESH,), "warning"),
+    # Invoices of services from the activation on can be sent.
+    "active": NextStep("send_invoices", (), "success"),
+    # Usually an unpaid debit: the client settles with Urssaf; requests refused.
+    "blocked": NextStep("client_settles", (ACTION_REFRESH,), "danger"),
+    # The client renews the SEPA mandate (bank details) in their space.
+    "mandate_expired": NextStep(
+        "client_renews_mandate", (ACTION_REFRESH, ACTION_REENROL), "warning"
+    ),
+    # Urssaf no longer knows the enrolment: enrol again.
+    "error": NextStep("reenrol", (ACTION_REENROL, ACTION_REFRESH), "danger"),
+}
+# An enrolment Urssaf refused: fix the data, enrol again.
+_REFUSED_ENROLMENT = NextStep("fix_and_enrol", (ACTION_ENROL,), "danger")
+# Urssaf's activation e-mail is valid 7 days; after that the client asks for a
+# new one.
+ACTIVATION_LINK_DAYS = 7
+_LATE_ACTIVATION = NextStep("client_activates_late", (ACTION_REFRESH,), "warning")
+
+
+def client_next_step(state, *, enrolment_refused=False, activation_overdue=False):
+    """The :class:`NextStep` of a client (unknown states read as ``error``).
+
+    ``enrolment_refused``: Urssaf refused the last enrolment attempt;
+    ``activation_overdue``: the activation e-mail has expired.
+    """
+    if state == "not_enrolled" and enrolment_refused:
+        return _REFUSED_ENROLMENT
+    if state == "waiting" and activation_overdue:
+        return _LATE_ACTIVATION
+    return CLIENT_NEXT_STEPS.get(state, CLIENT_NEXT_STEPS["error"])
+
+
 # --- Error codes ---
 @dataclass(frozen=True)
 class ErrorInfo:
@@ -270,7 +339,7 @@ ERROR_CODES = {
     ),
     "ERR_CONTACT_ADRESSE_LETTRE_VOIE": _INFO(
         "L'indice de répétition du numéro n'est pas reconnu.",
-        "Utilisez B (bis), T (ter), Q (quater) ou C (quinquiès).",
+        "Utilisez B (bis), T (ter), Q (quater) ou C (quinquies).",
         "address.street_letter",
     ),
     "ERR_CONTACT_ADRESSE_INFORMATION_SUPPLEMENTAIRE": _INFO(

@@ -5,8 +5,11 @@ implements the subset of JSON schema it uses: ``$ref``, ``type`` (object, array,
 string, number, integer, boolean), ``required``, ``properties``, ``items``, ``enum``,
 ``minLength``, ``maxLength``, ``pattern`` and ``format: date``.
 
-Patterns follow JSON-schema semantics (``re.search``: unanchored unless the pattern
-anchors itself). Urssaf's patterns are written for Java, so they are translated:
+Patterns are applied as Urssaf applies them, with Java's ``String.matches``: the
+whole value must match (``fullmatch``), whatever anchors the pattern has. With
+JSON-schema's unanchored search, ``^[\\pL]+(…)([\\pL])|(^[\\pL])$`` would accept
+``Dupont2`` (its first branch matches ``Dupont``); Urssaf refuses it. Urssaf's
+patterns are written for Java, so they are translated:
 
 * ``\\pL`` (any letter) becomes ``[^\\W\\d_]``; a character class mixing ``\\pL``
   with other characters becomes an alternation;
@@ -347,7 +350,7 @@ def _check_string(schema, value, path, out):
         # Never run a pattern on an over-long value (backtracking protection).
         return
     pattern = schema.get("pattern")
-    if pattern and not compile_pattern(pattern).search(value):
+    if pattern and not compile_pattern(pattern).fullmatch(value):
         out.append(
             Violation(path, "pattern", f"format invalide (motif attendu : {pattern})")
         )

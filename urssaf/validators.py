@@ -14,14 +14,19 @@ a message for an accountant. Codes:
 ``before_activation``, ``period_order``, ``period_two_months``,
 ``invoice_before_period``, ``outside_period``, ``unknown_nature``,
 ``unknown_street_type``, ``together``, ``number_needs_label``,
-``letter_needs_number``, ``incomplete``, ``not_finite``, ``negative``,
-``not_positive``, ``decimals``, ``too_large``, ``ht_above_ttc``, ``zero_total``,
-``total_mismatch``, ``deposit_too_high``, ``too_many``, ``no_criterion``.
+``letter_needs_number``, ``incomplete``, ``unknown_commune``, ``wrong_for_date``,
+``not_finite``, ``negative``, ``not_positive``, ``decimals``, ``too_large``,
+``ht_above_ttc``, ``zero_total``, ``total_mismatch``, ``deposit_too_high``,
+``too_many``, ``no_criterion``.
 
 Own rules (not published by Urssaf, chosen to be safe):
 
-* names: at most 80 characters (swagger 1.30.3 limit, stricter than 1.29.1's
-  100/256); lengths are counted in UTF-16 units, as Java does;
+* names: no digit (never dropped silently), then Urssaf's pattern applied to the
+  whole cleaned value, as Java's ``matches`` does; at most 80 characters
+  (swagger 1.30.3 limit, stricter than 1.29.1's 100/256); lengths are counted
+  in UTF-16 units, as Java does;
+* birth commune: a code of INSEE's COG (:mod:`.insee`), the one in force at the
+  date of birth (Corsica: ``20xxx`` before 1976);
 * invoice number: at most :data:`INVOICE_NUMBER_MAX_LENGTH` (50) printable
   characters (no limit is published; Odoo numbers are far shorter);
 * invoice date: not before the start of the period and not in the future;
@@ -42,6 +47,7 @@ import re
 from dataclasses import dataclass
 
 from . import bank as bank_checks
+from . import contract, insee
 from .catalogues import NATURES, STREET_TYPES
 from .data_types import FRANCE
 from .payload import (
@@ -86,7 +92,7 @@ _EMAIL = re.compile(
 _IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{4}[0-9]{7}[A-Z0-9]{0,16}")
 _BIC = re.compile(r"[A-Z]{6}[0-9A-Z]{2}([0-9A-Z]{3})?")
 _INTERVENANT = re.compile(r"SAP[0-9]{9}|SIR[0-9]{14}")
-_STREET_LETTERS = {"B": "bis", "T": "ter", "Q": "quater", "C": "quinquiès"}
+_STREET_LETTERS = {"B": "bis", "T": "ter", "Q": "quater", "C": "quinquies"}
 _UNITS = (UNIT_HOUR, UNIT_FLAT)
 
 # Field labels (with their article) and whether they are plural.
@@ -266,7 +272,16 @@ def _check_name(report, field, value, *, required):
         return
     label, _plural = _label(field)
     cleaned = clean_name(raw)
-    if not cleaned:
+    if any(char.isdigit() for char in raw):
+        # Never dropped silently: a digit is a typing mistake in an identity
+        # that the tax office must recognise.
+        report.add(
+            field,
+            "pattern",
+            f"{label} {_echo(raw)} contient un chiffre : seuls les lettres, "
+            "l'apostrophe, le tiret et l'espace sont acceptés par l'Urssaf.",
+        )
+    elif not cleaned:
         report.add(
             field,
             "pattern",
@@ -275,6 +290,28 @@ def _check_name(report, field, value, *, required):
         )
     elif _units(cleaned) > NAME_MAX_LENGTH:
         _too_long(report, field, cleaned, NAME_MAX_LENGTH)
+    elif not _name_pattern(field).fullmatch(cleaned):
+        report.add(
+            field,
+            "pattern",
+            f"{label} {_echo(cleaned)} n'a pas la forme attendue par l'Urssaf : "
+            "des lettres, séparées par une apostrophe, un tiret ou une seule "
+            "espace, en commençant et en finissant par une lettre.",
+        )
+
+
+# Our names -> properties of InputParticulierDTO, whose patterns Urssaf applies
+# to the whole value (Java's ``matches``), hence ``fullmatch``.
+_NAME_PROPERTIES = {
+    "birth_name": "nomNaissance",
+    "usage_name": "nomUsage",
+    "first_names": "prenoms",
+}
+
+
+def _name_pattern(field):
+    schema = contract.definition("InputParticulierDTO")["properties"]
+    return contract.compile_pattern(schema[_NAME_PROPERTIES[field]]["pattern"])
 
 
 def _check_civility(report, value):
@@ -352,7 +389,33 @@ def _check_label(report, field, value, maximum, *, required, semicolon=False):
         )
 
 
-def _check_birth_place(report, place):
+def _check_birth_commune_at_date(report, code, birth_date):
+    """The COG code must exist, and be the one of the date of birth (Corsica)."""
+    problem = insee.birth_commune_problem(code, birth_date)
+    if problem is None:
+        return
+    kind, expected = problem
+    field = "birth_place.commune_code"
+    if kind == "unknown":
+        report.add(
+            field,
+            "unknown_commune",
+            f"La commune de naissance {_echo(code)} n'existe pas dans le code "
+            "officiel géographique de l'INSEE : choisissez-la par son nom ou son "
+            "code postal.",
+        )
+    elif birth_date is not None:
+        report.add(
+            field,
+            "wrong_for_date",
+            f"Le code de la commune de naissance {_echo(code)} n'est pas celui "
+            f"en vigueur à la date de naissance ({_fr_date(birth_date)}) : "
+            f"{expected} est attendu (la Corse était le département 20 jusqu'au "
+            "1er janvier 1976).",
+        )
+
+
+def _check_birth_place(report, place, birth_date=None):
     if place is None:
         _required(report, "birth_place")
         return
@@ -372,7 +435,9 @@ def _check_birth_place(report, place):
     commune_code = getattr(place, "commune_code", None)
     commune_label = getattr(place, "commune_label", None)
     if country == FRANCE:
-        _check_insee_commune(report, "birth_place.commune_code", commune_code)
+        code = _check_insee_commune(report, "birth_place.commune_code", commune_code)
+        if code:
+            _check_birth_commune_at_date(report, code, birth_date)
         _check_label(
             report,
             "birth_place.commune_label",
@@ -482,7 +547,7 @@ def _check_street_letter(report, value, number):
             "address.street_letter",
             "invalid_choice",
             f"L'indice de répétition {_echo(raw)} est invalide : B (bis), T (ter), "
-            "Q (quater) ou C (quinquiès) est attendu.",
+            "Q (quater) ou C (quinquies) est attendu.",
         )
     elif not number:
         report.add(
@@ -679,8 +744,13 @@ def _validate_particulier(report, p, today):
     _check_name(report, "birth_name", getattr(p, "birth_name", None), required=True)
     _check_name(report, "usage_name", getattr(p, "usage_name", None), required=False)
     _check_name(report, "first_names", getattr(p, "first_names", None), required=True)
-    _check_birth_date(report, getattr(p, "birth_date", None), today)
-    _check_birth_place(report, getattr(p, "birth_place", None))
+    birth_date = getattr(p, "birth_date", None)
+    _check_birth_date(report, birth_date, today)
+    if isinstance(birth_date, datetime.datetime):
+        birth_date = birth_date.date()
+    elif not isinstance(birth_date, datetime.date):
+        birth_date = None
+    _check_birth_place(report, getattr(p, "birth_place", None), birth_date)
     _check_mobile(report, getattr(p, "mobile", None))
     _check_email(report, getattr(p, "email", None))
     _check_address(report, getattr(p, "address", None))

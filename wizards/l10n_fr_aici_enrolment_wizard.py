@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..models.res_partner import REGISTRATION_FIELDS, particulier_of
 from ..urssaf.catalogues import STREET_TYPES
 from ..urssaf.payload import build_particulier
 from ..urssaf.redact import mask_iban
@@ -11,6 +12,13 @@ from ..urssaf.validators import validate_particulier
 
 
 class AiciEnrolmentWizard(models.TransientModel):
+    """Enrol clients: the problems first, fixed in place, the confirmation last.
+
+    With one client, the wizard edits the contact's registration data itself
+    (related fields): what is fixed here is fixed on the contact. With several,
+    it shows each one's data and problems, and enrols those without problems.
+    """
+
     _name = "l10n_fr_aici.enrolment.wizard"
     _description = "Avance immédiate enrolment"
 
@@ -19,6 +27,9 @@ class AiciEnrolmentWizard(models.TransientModel):
         string="Clients",
         required=True,
         default=lambda self: self._default_partner_ids(),
+    )
+    partner_id = fields.Many2one(
+        "res.partner", compute="_compute_partner_id", store=True, string="Client"
     )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
@@ -31,9 +42,82 @@ class AiciEnrolmentWizard(models.TransientModel):
     preview_html = fields.Html(
         compute="_compute_preview", sanitize=False, string="Data Sent to Urssaf"
     )
+    problems_html = fields.Html(
+        compute="_compute_preview", sanitize=False, string="Problems"
+    )
     problem_count = fields.Integer(compute="_compute_preview")
     result_html = fields.Html(readonly=True, sanitize=False)
     state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
+    # --- the contact's registration data, edited in place ------------------
+    l10n_fr_aici_civility = fields.Selection(
+        related="partner_id.l10n_fr_aici_civility", readonly=False
+    )
+    l10n_fr_aici_birth_name = fields.Char(
+        related="partner_id.l10n_fr_aici_birth_name", readonly=False
+    )
+    l10n_fr_aici_usage_name = fields.Char(
+        related="partner_id.l10n_fr_aici_usage_name", readonly=False
+    )
+    l10n_fr_aici_first_names = fields.Char(
+        related="partner_id.l10n_fr_aici_first_names", readonly=False
+    )
+    l10n_fr_aici_birth_date = fields.Date(
+        related="partner_id.l10n_fr_aici_birth_date", readonly=False
+    )
+    l10n_fr_aici_birth_country_id = fields.Many2one(
+        related="partner_id.l10n_fr_aici_birth_country_id", readonly=False
+    )
+    l10n_fr_aici_birth_commune_id = fields.Many2one(
+        related="partner_id.l10n_fr_aici_birth_commune_id", readonly=False
+    )
+    l10n_fr_aici_mobile = fields.Char(
+        related="partner_id.l10n_fr_aici_mobile", readonly=False
+    )
+    l10n_fr_aici_email = fields.Char(
+        related="partner_id.l10n_fr_aici_email", readonly=False
+    )
+    l10n_fr_aici_street_number = fields.Char(
+        related="partner_id.l10n_fr_aici_street_number", readonly=False
+    )
+    l10n_fr_aici_street_letter = fields.Selection(
+        related="partner_id.l10n_fr_aici_street_letter", readonly=False
+    )
+    l10n_fr_aici_street_type = fields.Selection(
+        related="partner_id.l10n_fr_aici_street_type", readonly=False
+    )
+    l10n_fr_aici_street_label = fields.Char(
+        related="partner_id.l10n_fr_aici_street_label", readonly=False
+    )
+    l10n_fr_aici_address_complement = fields.Char(
+        related="partner_id.l10n_fr_aici_address_complement", readonly=False
+    )
+    l10n_fr_aici_lieu_dit = fields.Char(
+        related="partner_id.l10n_fr_aici_lieu_dit", readonly=False
+    )
+    l10n_fr_aici_zip = fields.Char(
+        related="partner_id.l10n_fr_aici_zip", readonly=False
+    )
+    l10n_fr_aici_commune_label = fields.Char(
+        related="partner_id.l10n_fr_aici_commune_label", readonly=False
+    )
+    l10n_fr_aici_commune_code = fields.Char(
+        related="partner_id.l10n_fr_aici_commune_code", readonly=False
+    )
+    l10n_fr_aici_country_code = fields.Char(
+        related="partner_id.l10n_fr_aici_country_code", readonly=False
+    )
+    l10n_fr_aici_iban = fields.Char(
+        related="partner_id.l10n_fr_aici_iban", readonly=False
+    )
+    l10n_fr_aici_bic = fields.Char(
+        related="partner_id.l10n_fr_aici_bic", readonly=False
+    )
+    l10n_fr_aici_bank_holder = fields.Char(
+        related="partner_id.l10n_fr_aici_bank_holder", readonly=False
+    )
+    l10n_fr_aici_birth_country_code = fields.Char(
+        related="l10n_fr_aici_birth_country_id.l10n_fr_aici_insee_code"
+    )
 
     @api.model
     def _default_partner_ids(self):
@@ -42,28 +126,79 @@ class AiciEnrolmentWizard(models.TransientModel):
             return [fields.Command.set(context["active_ids"])]
         return False
 
-    @api.depends("partner_ids", "company_id")
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        # What the contact already knows is not typed twice: its e-mail, phone,
+        # address and bank account fill the empty registration fields.
+        ids = self._fields["partner_ids"].convert_to_cache(
+            values.get("partner_ids") or [], self.browse()
+        )
+        partners = self.env["res.partner"].browse(ids)
+        to_prefill = partners.filtered(
+            lambda p: not p.is_company and p.l10n_fr_aici_data_editable
+        )
+        if to_prefill and self.env.user.has_group("l10n_fr_aici.group_aici_manager"):
+            to_prefill.action_aici_prefill()
+        return values
+
+    @api.depends("partner_ids")
+    def _compute_partner_id(self):
+        for wizard in self:
+            single = len(wizard.partner_ids) == 1
+            wizard.partner_id = wizard.partner_ids[:1] if single else False
+
+    @api.depends("partner_ids", "company_id", *REGISTRATION_FIELDS)
     def _compute_preview(self):
         today = fields.Date.context_today(self)
         for wizard in self:
             blocks = []
-            problem_count = 0
-            for partner in wizard.partner_ids:
-                problems = wizard._partner_problems(partner, today)
-                problem_count += len(problems)
-                blocks.append(wizard._preview_block(partner, problems))
+            problem_lines = []
+            edited = wizard.partner_id._origin
+            for partner in wizard.partner_ids._origin:
+                # The one client edited in place is read from the wizard.
+                source = wizard if partner == edited else partner.sudo()
+                problems = wizard._partner_problems(partner, today, source=source)
+                problem_lines += [
+                    (partner, problem) for problem in dict.fromkeys(problems)
+                ]
+                if partner != edited:
+                    blocks.append(wizard._preview_block(partner, problems))
+                elif not problems:
+                    payload = build_particulier(particulier_of(wizard))
+                    blocks.append(
+                        wizard._preview_html(
+                            partner, wizard._payload_rows(payload), [], True
+                        )
+                    )
             wizard.preview_html = Markup("").join(blocks)
-            wizard.problem_count = problem_count
+            wizard.problem_count = len(problem_lines)
+            wizard.problems_html = wizard._problems_html(problem_lines)
 
-    def _partner_problems(self, partner, today):
-        """Every reason not to send this partner, in French-ready text."""
+    def _problems_html(self, problem_lines):
+        if not problem_lines:
+            return False
+        several = len(self.partner_ids) > 1
+        items = Markup("").join(
+            Markup("<li>%s</li>")
+            % (
+                self.env._("%(client)s: %(problem)s", client=p.display_name, problem=m)
+                if several
+                else m
+            )
+            for p, m in problem_lines
+        )
+        return Markup("<ul class='mb-0'>%s</ul>") % items
+
+    def _partner_problems(self, partner, today, source=None):
+        """Every reason not to send this partner, each once, in French-ready text."""
         messages = []
         if partner.is_company:
             messages.append(
                 _("A company cannot be enrolled: only individuals are eligible.")
             )
             return messages
-        if partner.l10n_fr_aici_id_client:
+        if partner.l10n_fr_aici_id_client and not partner.l10n_fr_aici_can_reenrol:
             messages.append(
                 _(
                     "Already enrolled (Urssaf client ID %(id)s): enrolling again "
@@ -72,13 +207,11 @@ class AiciEnrolmentWizard(models.TransientModel):
                 )
             )
             return messages
+        source = source if source is not None else partner.sudo()
         messages += [
-            p.message
-            for p in validate_particulier(
-                partner._l10n_fr_aici_particulier(), today=today
-            )
+            p.message for p in validate_particulier(particulier_of(source), today=today)
         ]
-        return messages
+        return list(dict.fromkeys(messages))
 
     def _payload_rows(self, payload):
         """The exact values that will be sent, in the user's words."""
@@ -234,7 +367,11 @@ class AiciEnrolmentWizard(models.TransientModel):
                 _("Nothing was sent to Urssaf. Please fix these problems first:")
                 + "\n"
                 + "\n".join(
-                    f"{partner.display_name}: {problem}"
+                    self.env._(
+                        "%(client)s: %(problem)s",
+                        client=partner.display_name,
+                        problem=problem,
+                    )
                     for partner, problems in blocked.items()
                     for problem in problems
                 )
@@ -259,23 +396,24 @@ class AiciEnrolmentWizard(models.TransientModel):
         }
 
     def _result_html(self, results):
+        """One line per client; the name first, then what happened and what
+        comes next (no participle agreeing with the client's name)."""
         items = []
         for partner, error in results:
             if error:
-                items.append(
-                    Markup("<li class='text-danger'><b>%s</b>: %s</li>")
-                    % (partner.display_name, _("not enrolled") + " — " + error)
+                text = self.env._(
+                    "%(client)s: enrolment refused. %(error)s",
+                    client=partner.display_name,
+                    error=error,
                 )
+                items.append(Markup("<li class='text-danger'>%s</li>") % text)
             else:
-                items.append(
-                    Markup("<li class='text-success'><b>%s</b>: %s</li>")
-                    % (
-                        partner.display_name,
-                        _(
-                            "enrolled. The client must now activate the link: "
-                            "within 7 days with the Urssaf e-mail, or by accepting "
-                            "it in their particulier.urssaf.fr space."
-                        ),
-                    )
+                text = self.env._(
+                    "%(client)s: enrolment recorded. %(next_step)s",
+                    client=partner.display_name,
+                    next_step=partner.l10n_fr_aici_next_step or "",
                 )
-        return Markup("<ul>%s</ul>") % Markup("").join(items)
+                items.append(Markup("<li class='text-success'>%s</li>") % text)
+        return Markup("<ul class='o_l10n_fr_aici_result'>%s</ul>") % Markup("").join(
+            items
+        )

@@ -1047,3 +1047,17 @@ def test_command_line(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("nomNaissance", "Dupont2"), ("nomUsage", "Mar7in"), ("prenoms", "Jeanne 2")],
+)
+def test_names_are_full_matches(api, field, value):
+    # Urssaf applies its patterns to the whole value (Java): the first branch of
+    # the birth-name pattern matching "Dupont" is not enough.
+    response = api.post("/particulier", samples.particulier(**{field: value}))
+    assert response.status_code == 400
+    errors = response.json()
+    assert codes(errors) == ["ERREUR_VALIDATION"]
+    assert errors[0]["message"].startswith(f"champ {field} : format invalide")

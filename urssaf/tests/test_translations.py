@@ -45,10 +45,13 @@ def python_messages():
         for path in sorted((ADDON / folder).glob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for node in ast.walk(tree):
+                # ``_("…")`` and ``self.env._("…")``
+                translator = isinstance(node, ast.Call) and (
+                    (isinstance(node.func, ast.Name) and node.func.id == "_")
+                    or (isinstance(node.func, ast.Attribute) and node.func.attr == "_")
+                )
                 if (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Name)
-                    and node.func.id == "_"
+                    translator
                     and node.args
                     and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)
@@ -78,7 +81,59 @@ def test_python_message_translated(message):
         ("Enrol for the avance immédiate", "Inscrire à l'avance immédiate"),
         ("Send to Urssaf", "Envoyer à l'Urssaf"),
         ("Test the connection", "Tester la connexion"),
+        ("Enrol", "Inscrire"),
+        ("Re-enrol", "Réinscrire"),
+        ("Refresh", "Actualiser"),
+        ("Avance Immédiate Responsible", "Responsable avance immédiate"),
     ],
 )
 def test_key_labels(msgid, expected):
     assert CATALOGUE[msgid] == expected
+
+
+# Where the client side of the add-on (contacts, enrolment, settings) speaks.
+CLIENT_SIDE = (
+    "res_partner",
+    "enrolment_wizard",
+    "res_config_settings",
+    "res_company",
+    "activity_mixin",
+    "insee_commune",
+    "res_country",
+    "ir_cron_aici_refresh_partners",
+)
+
+
+def read_references(path):
+    """{msgid: its "#:" references} of a PO file."""
+    references, refs, msgid, key = {}, [], None, None
+    for raw in path.read_text(encoding="utf-8").splitlines() + [""]:
+        line = raw.strip()
+        if line.startswith("#:"):
+            refs.append(line[2:].strip())
+        elif line.startswith(("msgid ", "msgstr ")):
+            key, _, value = line.partition(" ")
+            if key == "msgid":
+                msgid = _unquote(value)
+        elif line.startswith('"') and key == "msgid":
+            msgid += _unquote(line)
+        elif not line:
+            if msgid is not None:
+                references[msgid] = " ".join(refs)
+            refs, msgid, key = [], None, None
+    return references
+
+
+def test_french_typography_of_the_client_side():
+    """A non-breaking space before « : ; ! ? » in the French texts of the client
+    side, never a plain one nor none (placeholders and URLs apart)."""
+    references = read_references(PO_FILE)
+    wrong = []
+    for msgid, text in CATALOGUE.items():
+        if not msgid or not any(c in references.get(msgid, "") for c in CLIENT_SIDE):
+            continue
+        plain = re.sub(r"%\(\w+\)s|https?://\S+", "", text)
+        plain = re.sub(r"<[^>]+>", "", plain)
+        if re.search(r"[^\u00a0][:;!?](\s|$)", plain):
+            wrong.append(text)
+    assert wrong == []

@@ -669,3 +669,41 @@ def test_validate_search():
     assert ("ids", "type") in codes(validate_search(ids=[1, "  "]))
     assert ("ids", "type") in codes(validate_search(ids=12))
     assert_well_formed(validate_search(ids=object(), date_start="x"))
+
+
+# --- names as full matches, birth commune at the date of birth -----------------
+
+
+@pytest.mark.parametrize("field", ["birth_name", "usage_name", "first_names"])
+def test_a_digit_in_a_name_is_refused(field):
+    problems = validate_particulier(particulier(**{field: "Dupont2"}), today=TODAY)
+    assert [(p.field, p.code) for p in problems] == [(field, "pattern")]
+    assert "« Dupont2 » contient un chiffre" in problems[0].message
+
+
+def test_birth_commune_must_exist():
+    problems = validate_particulier(
+        particulier(birth_place=BirthPlace("99100", "69999", "Nulle part")),
+        today=TODAY,
+    )
+    assert [(p.field, p.code) for p in problems] == [
+        ("birth_place.commune_code", "unknown_commune")
+    ]
+    assert "code officiel géographique" in problems[0].message
+
+
+def test_corsica_before_1976():
+    born_1948 = particulier(
+        birth_date=dt.date(1948, 6, 2),
+        birth_place=BirthPlace("99100", "2A004", "Ajaccio"),
+    )
+    problems = validate_particulier(born_1948, today=TODAY)
+    assert [(p.field, p.code) for p in problems] == [
+        ("birth_place.commune_code", "wrong_for_date")
+    ]
+    assert "20004 est attendu" in problems[0].message
+    born_1948.birth_place.commune_code = "20004"
+    assert validate_particulier(born_1948, today=TODAY) == []
+    place = build_particulier(born_1948)["lieuNaissance"]
+    assert place["departementNaissance"] == "020"
+    assert place["communeNaissance"]["codeCommune"] == "004"
