@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import models
 
 
 class AiciActivityMixin(models.AbstractModel):
@@ -14,7 +14,7 @@ class AiciActivityMixin(models.AbstractModel):
         self.ensure_one()
         self.activity_schedule(
             "mail.mail_activity_data_warning",
-            summary=_("Avance immédiate: action needed"),
+            summary=self.env._("Avance immédiate: action needed"),
             note=note,
             user_id=self._l10n_fr_aici_responsible_user().id,
         )

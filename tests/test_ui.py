@@ -21,4 +21,4 @@ class TestUi(AiciSandboxCase, HttpCase):
             login="admin",
         )
         self.assertEqual(move.l10n_fr_aici_state, "sent")
-        self.assertTrue(move.l10n_fr_aici_request_id)
+        self.assertTrue(move.l10n_fr_aici_request_id.urssaf_id)

@@ -39,6 +39,18 @@ def read_po(path):
     return entries
 
 
+def _is_translation(func):
+    """``_(...)`` or ``<something>.env._(...)``."""
+    if isinstance(func, ast.Name):
+        return func.id == "_"
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "_"
+        and isinstance(func.value, ast.Attribute)
+        and func.value.attr == "env"
+    )
+
+
 def python_messages():
     messages = set()
     for folder in PYTHON_DIRS:
@@ -47,8 +59,7 @@ def python_messages():
             for node in ast.walk(tree):
                 if (
                     isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Name)
-                    and node.func.id == "_"
+                    and _is_translation(node.func)
                     and node.args
                     and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)
