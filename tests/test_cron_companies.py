@@ -74,9 +74,7 @@ class TestCronCompanies(AiciSandboxCase):
         self.assertIn("SAP Company B", request_b.last_error)
         self.assertGreater(request_b.next_check, fields.Datetime.now())
         self.assertEqual([c["items"] for c in self.sandbox_calls("submit")], [1])
-        self.assertNotIn(
-            "SAP Company B", " ".join(move_a.message_ids.mapped("body"))
-        )
+        self.assertNotIn("SAP Company B", " ".join(move_a.message_ids.mapped("body")))
 
     def test_refresh_job_keeps_each_company_apart(self):
         move_a = self.invoice(self.client)

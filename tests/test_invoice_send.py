@@ -346,6 +346,40 @@ class TestInvoiceSend(AiciSandboxCase):
         self.env["l10n_fr_aici.payment.request"]._cron_refresh_status()
         self.assertEqual([c["items"] for c in self.sandbox_calls("search")], [10, 2])
 
+    def test_journal_has_one_row_per_call(self):
+        moves = self.env["account.move"]
+        for _index in range(12):
+            moves |= self.invoice(self.client)
+        moves._l10n_fr_aici_requests_to_send()
+        journal = self.env["l10n_fr_aici.exchange"]
+        before = journal.search([])
+        self.env["l10n_fr_aici.payment.request"]._cron_send()
+        rows = journal.search([("operation", "=", "submit")]) - before
+        self.assertEqual(sorted(len(r.request_ids) for r in rows), [2, 10])
+        self.assertEqual(sorted(rows.mapped("items")), [2, 10])
+        self.assertEqual(rows.request_ids, moves.l10n_fr_aici_request_id)
+        self.assertEqual(rows.partner_ids, self.client)
+        self.assertEqual(
+            moves[0].l10n_fr_aici_exchange_ids.filtered(
+                lambda r: r.operation == "submit"
+            ),
+            rows.filtered(lambda r: moves[0].l10n_fr_aici_request_id in r.request_ids),
+        )
+        # Retention: rows older than the setting go with the autovacuum.
+        self.env["ir.config_parameter"].set_param(
+            "l10n_fr_aici.exchange_retention_months", "13"
+        )
+        old, recent = rows.sorted("id")
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE l10n_fr_aici_exchange SET create_date = now() - interval "
+            "'14 months' WHERE id = %s",
+            [old.id],
+        )
+        journal._gc_l10n_fr_aici_exchanges()
+        self.assertFalse(old.exists())
+        self.assertTrue(recent.exists())
+
     def test_batch_size_setting(self):
         self.company.l10n_fr_aici_batch_size = 3
         moves = self.env["account.move"]

@@ -163,7 +163,9 @@ def measure(label, xmlid, count):
     runs = run_cron(xmlid)
     elapsed = time.perf_counter() - started
     queries = env.cr.sql_log_count - queries
-    calls = collections.Counter(c["operation"] for c in control("GET", "/_sandbox/calls"))
+    calls = collections.Counter(
+        c["operation"] for c in control("GET", "/_sandbox/calls")
+    )
     business = sum(n for op, n in calls.items() if op != "token")
     ratio = business / math.ceil(count / 10)
     by_op = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
@@ -232,7 +234,9 @@ finally:
 env.invalidate_all()
 counts = sample.mapped("check_count")
 final = collections.Counter(sample.mapped("state"))
-searches = sum(1 for c in control("GET", "/_sandbox/calls") if c["operation"] == "search")
+searches = sum(
+    1 for c in control("GET", "/_sandbox/calls") if c["operation"] == "search"
+)
 print(
     f"lifecycle of {len(sample)} requests over 75 days: status checks per request "
     f"mean {sum(counts) / len(counts):.1f}, max {max(counts)} "
