@@ -101,7 +101,7 @@ class AiciExchange(models.Model):
     codes = fields.Char(string="Urssaf Codes")
     correlation_id = fields.Char(string="Correlation ID")
     duration = fields.Float(string="Duration (s)", digits=(16, 3))
-    items = fields.Integer(string="Items")
+    items = fields.Integer()
     user_id = fields.Many2one(
         "res.users", default=lambda self: self.env.user, readonly=True
     )

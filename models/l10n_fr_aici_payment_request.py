@@ -99,7 +99,6 @@ class L10nFrAiciPaymentRequest(models.Model):
     transfer_date = fields.Date(readonly=True)
     payment_id = fields.Many2one(
         "account.payment",
-        string="Payment",
         readonly=True,
         help="Payment registered from the transfer Urssaf reported.",
     )
