@@ -22,6 +22,7 @@
         "wizards/l10n_fr_aici_attestation_wizard_views.xml",
         "wizards/l10n_fr_aici_enrolment_wizard_views.xml",
         "views/l10n_fr_aici_exchange_views.xml",
+        "views/l10n_fr_aici_payment_request_views.xml",
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
         "views/account_move_views.xml",

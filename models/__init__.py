@@ -1,5 +1,6 @@
 from . import l10n_fr_aici_activity_mixin
 from . import l10n_fr_aici_exchange
+from . import l10n_fr_aici_payment_request
 from . import account_move
 from . import product_template
 from . import res_company

@@ -43,11 +43,12 @@ class AccountMove(models.Model):  # pylint: disable=consider-merging-classes-inh
         of the invoice.
         """
         self.ensure_one()
+        request = self.l10n_fr_aici_request_id
         return (
             self.l10n_fr_aici_state or "",
-            self.l10n_fr_aici_transfer_amount or None,
-            self.l10n_fr_aici_transfer_date or None,
-            self.l10n_fr_aici_payment_id,
+            request.transfer_amount or None,
+            request.transfer_date or None,
+            request.payment_id,
         )
 
     def _l10n_fr_aici_attestation_period(self):

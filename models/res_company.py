@@ -6,6 +6,7 @@ from ..urssaf.attestation import WINDOW_CALENDAR, declaration_number_problem
 from ..urssaf.client import UrssafClient, gateway_url
 from ..urssaf.errors import ConfigurationError
 from ..urssaf.payload import intervenant_code
+from .l10n_fr_aici_exchange import ExchangeJournal
 
 AICI_ATTESTATION_WINDOWS = [
     (WINDOW_CALENDAR, "Calendar year (1 January – 31 December)"),
@@ -191,8 +192,15 @@ class ResCompany(models.Model):
             company.l10n_fr_aici_environment, company.l10n_fr_aici_api_base_url
         )
 
+    def _l10n_fr_aici_lang(self):
+        """Language of the chatter and activities written for this company,
+        whoever runs the job (OdooBot writes in English otherwise)."""
+        self.ensure_one()
+        return self.partner_id.lang or self.env.lang
+
     def _l10n_fr_aici_client(self):
-        """An Urssaf client with this company's own credentials."""
+        """An Urssaf client with this company's own credentials; each HTTP
+        call is journaled through its ``on_exchange`` hook."""
         self.ensure_one()
         company = self.sudo()
         params = self.env["ir.config_parameter"].sudo()
@@ -205,6 +213,7 @@ class ResCompany(models.Model):
                     params.get_param("l10n_fr_aici.connect_timeout", 10)
                 ),
                 read_timeout=float(params.get_param("l10n_fr_aici.read_timeout", 60)),
+                on_exchange=ExchangeJournal(self.env, self),
             )
         except ConfigurationError as error:
             raise UserError(

@@ -48,6 +48,13 @@ class ResConfigSettings(models.TransientModel):
     l10n_fr_aici_activation_alert_days = fields.Integer(
         related="company_id.l10n_fr_aici_activation_alert_days", readonly=False
     )
+    l10n_fr_aici_exchange_retention_months = fields.Integer(
+        string="Exchange Journal Retention (months)",
+        config_parameter="l10n_fr_aici.exchange_retention_months",
+        default=13,
+        help="Exchanges with Urssaf older than this are removed from the journal "
+        "by the daily clean-up.",
+    )
 
     l10n_fr_aici_declaration_number = fields.Char(
         related="company_id.l10n_fr_aici_declaration_number", readonly=False

@@ -327,9 +327,11 @@ class ResPartner(models.Model):
     l10n_fr_aici_waiting_alert_sent = fields.Boolean(
         string="Activation Reminder Sent", copy=False, readonly=True
     )
-    l10n_fr_aici_exchange_ids = fields.One2many(
+    l10n_fr_aici_exchange_ids = fields.Many2many(
         "l10n_fr_aici.exchange",
+        "l10n_fr_aici_exchange_partner_rel",
         "partner_id",
+        "exchange_id",
         string="Urssaf Exchanges",
         groups=_PERSONAL_GROUP,
     )
@@ -560,7 +562,7 @@ class ResPartner(models.Model):
                 .search(
                     [
                         ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                        ("l10n_fr_aici_state", "in", ("not_applicable", "ready")),
+                        ("l10n_fr_aici_request_id", "=", False),
                         ("move_type", "=", "out_invoice"),
                         ("state", "=", "posted"),
                     ]
@@ -787,14 +789,13 @@ class ResPartner(models.Model):
         self.ensure_one()
         payload = build_particulier(self._l10n_fr_aici_particulier())
         try:
-            id_client = client.register_particulier(payload)
+            with client.on_exchange.concerning(partners=self):
+                id_client = client.register_particulier(payload)
         except BusinessError as error:
-            self._l10n_fr_aici_journal(company, client)
             text = "\n".join(self._l10n_fr_aici_explain(e) for e in error.errors)
             self._l10n_fr_aici_record_failure(text)
             return text
         except UrssafError as error:
-            self._l10n_fr_aici_journal(company, client)
             text = error.explain()
             if error.maybe_received:
                 text += " " + _(
@@ -804,7 +805,6 @@ class ResPartner(models.Model):
                 )
             self._l10n_fr_aici_record_failure(text)
             return text
-        self._l10n_fr_aici_journal(company, client)
         now = fields.Datetime.now()
         self._l10n_fr_aici_sync(
             {
@@ -846,9 +846,6 @@ class ResPartner(models.Model):
             )
         return text
 
-    def _l10n_fr_aici_journal(self, company, client):
-        self.env["l10n_fr_aici.exchange"]._l10n_fr_aici_record(client, company, self)
-
     def _l10n_fr_aici_record_failure(self, text):
         self.write({"l10n_fr_aici_last_error": text})
         self.message_post(
@@ -872,6 +869,7 @@ class ResPartner(models.Model):
                     }
                 )
                 continue
+            partners = partners.with_context(lang=company._l10n_fr_aici_lang())
             with client:
                 for partner in partners:
                     partner._l10n_fr_aici_refresh_one(client)
@@ -890,11 +888,10 @@ class ResPartner(models.Model):
     def _l10n_fr_aici_refresh_one(self, client):
         self.ensure_one()
         now = fields.Datetime.now()
-        company = self.l10n_fr_aici_company_id or self.env.company
         try:
-            body = client.get_particulier_status(self.l10n_fr_aici_id_client)
+            with client.on_exchange.concerning(partners=self):
+                body = client.get_particulier_status(self.l10n_fr_aici_id_client)
         except BusinessError as error:
-            self._l10n_fr_aici_journal(company, client)
             self._l10n_fr_aici_sync(
                 {
                     "l10n_fr_aici_state": "error",
@@ -906,7 +903,6 @@ class ResPartner(models.Model):
             return
         except UrssafError as error:
             # Urssaf not reachable: keep the state, retry later.
-            self._l10n_fr_aici_journal(company, client)
             self._l10n_fr_aici_sync(
                 {
                     "l10n_fr_aici_last_error": error.explain(),
@@ -914,7 +910,6 @@ class ResPartner(models.Model):
                 }
             )
             return
-        self._l10n_fr_aici_journal(company, client)
         status = parse_particulier_status(body)
         previous = self.l10n_fr_aici_state
         values = {

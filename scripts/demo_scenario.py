@@ -228,14 +228,14 @@ def main(env):
     send_at(paid | recovered, 9)
     control(
         "POST",
-        f"/_sandbox/demandePaiement/{recovered.l10n_fr_aici_request_id}/outcome",
+        f"/_sandbox/demandePaiement/{recovered.l10n_fr_aici_request_id.urssaf_id}/outcome",
         {"outcome": "unpaid", "then": "recover"},
     )
     unpaid = invoice(jeanne, [(products["soutien"], 8)], months=2)
     send_at(unpaid, 5.5)
     control(
         "POST",
-        f"/_sandbox/demandePaiement/{unpaid.l10n_fr_aici_request_id}/outcome",
+        f"/_sandbox/demandePaiement/{unpaid.l10n_fr_aici_request_id.urssaf_id}/outcome",
         {"outcome": "unpaid"},
     )
     validated = invoice(paul, [(products["menage"], 10), (products["info"], 1)])
@@ -244,7 +244,7 @@ def main(env):
     send_at(validated | refused | cancelled, 2.5)
     control(
         "POST",
-        f"/_sandbox/demandePaiement/{refused.l10n_fr_aici_request_id}/outcome",
+        f"/_sandbox/demandePaiement/{refused.l10n_fr_aici_request_id.urssaf_id}/outcome",
         {
             "outcome": "refuse",
             "code": "REGUL_NB_QTE_FACT",
@@ -253,7 +253,7 @@ def main(env):
     )
     control(
         "POST",
-        f"/_sandbox/demandePaiement/{cancelled.l10n_fr_aici_request_id}/outcome",
+        f"/_sandbox/demandePaiement/{cancelled.l10n_fr_aici_request_id.urssaf_id}/outcome",
         {"outcome": "cancel", "code": "ANNUL_ERR_MNT"},
     )
     waiting = invoice(jeanne, [(products["menage"], 6)], months=1)
@@ -273,10 +273,9 @@ def main(env):
     invoice(jeanne, [(products["menage"], 9)], months=1)  # ready to send
     invoice(paul, [(products["divers"], 1)], months=1)  # no nature: blocked
     invoice(people["sophie"], [(products["menage"], 2)], months=1)  # not active
-    sent_moves = env["account.move"].search(
-        [("company_id", "=", company.id), ("l10n_fr_aici_request_id", "!=", False)]
-    )
-    sent_moves._l10n_fr_aici_refresh_status()
+    env["l10n_fr_aici.payment.request"].search(
+        [("company_id", "=", company.id)]
+    )._l10n_fr_aici_refresh()
     states = sorted(set(env["account.move"].search(
         [("company_id", "=", company.id)]).mapped("l10n_fr_aici_state")))  # fmt: skip
     print("Demo invoices by state:", ", ".join(states))

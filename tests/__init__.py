@@ -1,6 +1,7 @@
 from . import test_attestation
 from . import test_benchmark
 from . import test_concurrency
+from . import test_cron_companies
 from . import test_faults
 from . import test_invoice_send
 from . import test_multi_company

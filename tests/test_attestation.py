@@ -146,18 +146,23 @@ class AttestationMixin:
         )
 
     def urssaf(self, move, state, transfer_date, register=False):
-        """What the Urssaf sending side records when Urssaf pays the invoice."""
-        move.write(
+        """The payment request the sending side keeps when Urssaf pays it."""
+        request = self.env["l10n_fr_aici.payment.request"].create(
             {
-                "l10n_fr_aici_state": state,
-                "l10n_fr_aici_transfer_amount": move.amount_total,
-                "l10n_fr_aici_transfer_date": transfer_date,
+                "move_id": move.id,
+                "company_id": move.company_id.id,
+                "partner_id": move.partner_id.commercial_partner_id.id,
+                "invoice_number": move.name,
+                "currency_id": move.currency_id.id,
+                "amount_total": move.amount_total,
+                "state": state,
+                "transfer_amount": move.amount_total,
+                "transfer_date": transfer_date,
             }
         )
+        self.assertEqual(move.l10n_fr_aici_state, state)
         if register:
-            move.l10n_fr_aici_payment_id = self.pay(
-                move, move.amount_total, transfer_date
-            )
+            request.payment_id = self.pay(move, move.amount_total, transfer_date)
 
     def year_of_jeanne(self):
         alice, bruno = self.alice, self.bruno

@@ -26,11 +26,11 @@ class TestBenchmark(AiciSandboxCase):
         moves = self.env["account.move"]
         for _index in range(INVOICES):
             moves |= self.invoice(client)
-        moves.write({"l10n_fr_aici_state": "queued"})
+        moves._l10n_fr_aici_requests_to_send()
         self.env.flush_all()
         results = {}
         for label, run in (
-            ("send", self.env["account.move"]._cron_aici_send),
+            ("send", self.env["l10n_fr_aici.payment.request"]._cron_send),
             ("refresh", self._refresh_all),
         ):
             self.reset_calls()
@@ -62,7 +62,4 @@ class TestBenchmark(AiciSandboxCase):
         self.assertLessEqual(results["refresh"][0], INVOICES / 10 + 1)
 
     def _refresh_all(self):
-        moves = self.env["account.move"].search(
-            [("l10n_fr_aici_request_id", "!=", False)]
-        )
-        moves._l10n_fr_aici_refresh_status()
+        self.env["l10n_fr_aici.payment.request"].search([])._l10n_fr_aici_refresh()

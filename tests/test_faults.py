@@ -62,14 +62,16 @@ class TestFaults(AiciSandboxCase):
     def assert_exactly_once(self, move):
         found = self.requests_at_urssaf(move)
         self.assertEqual(len(found), 1, f"{move.name}: {found}")
-        self.assertEqual(move.l10n_fr_aici_request_id, found[0]["idDemandePaiement"])
+        self.assertEqual(
+            move.l10n_fr_aici_request_id.urssaf_id, found[0]["idDemandePaiement"]
+        )
         self.assertEqual(move.l10n_fr_aici_state, "sent")
 
     def assert_reconciled_without_resending(self, move):
         """Urssaf has the request, Odoo lost the answer: the next run adopts it
         through a search and sends nothing."""
         self.assertEqual(move.l10n_fr_aici_state, "to_check")
-        self.assertFalse(move.l10n_fr_aici_request_id)
+        self.assertFalse(move.l10n_fr_aici_request_id.urssaf_id)
         self.assertEqual(len(self.requests_at_urssaf(move)), 1)
         self.reset_calls()
         self.run_cron()
@@ -78,9 +80,9 @@ class TestFaults(AiciSandboxCase):
 
     def run_cron(self):
         # Move the reconciliation / retry deadlines to now, as time would.
-        self.env["account.move"].search(
-            [("l10n_fr_aici_state", "in", ("to_check", "queued"))]
-        ).write({"l10n_fr_aici_next_check": fields.Datetime.now()})
+        self.env["l10n_fr_aici.payment.request"].search(
+            [("state", "in", ("to_check", "queued"))]
+        ).write({"next_check": fields.Datetime.now()})
         # Through the scheduled action itself, as Odoo's cron runner does.
         self.env.ref("l10n_fr_aici.ir_cron_aici_send").method_direct_trigger()
 
@@ -166,9 +168,10 @@ class TestFaults(AiciSandboxCase):
             self.run_cron()
         self.assertIn(move.l10n_fr_aici_state, ("to_check", "queued"))
         # Backs off: each failure doubles the wait (15 min, 30 min, 1 h, 2 h…).
-        self.assertGreaterEqual(move.l10n_fr_aici_failures, 4)
+        self.assertGreaterEqual(move.l10n_fr_aici_request_id.failures, 4)
         self.assertGreater(
-            move.l10n_fr_aici_next_check - fields.Datetime.now(), timedelta(hours=1)
+            move.l10n_fr_aici_request_id.next_check - fields.Datetime.now(),
+            timedelta(hours=1),
         )
         self.assertTrue(cron.active)
         self.assertEqual(cron.failure_count, 0)
@@ -231,12 +234,12 @@ class TestFaults(AiciSandboxCase):
             )
         move.action_aici_send()
         self.assertEqual(move.l10n_fr_aici_state, "to_check")
-        self.assertFalse(move.l10n_fr_aici_request_id)
+        self.assertFalse(move.l10n_fr_aici_request_id.urssaf_id)
         self.assertIn("autre client", move.l10n_fr_aici_last_error)
         self.assertEqual(len(move.activity_ids), 1)
         self.run_cron()
         self.assertEqual(len(self.requests_at_urssaf(move)), 1)
-        self.assertFalse(move.l10n_fr_aici_request_id)
+        self.assertFalse(move.l10n_fr_aici_request_id.urssaf_id)
 
     @classmethod
     def tearDownClass(cls):

@@ -65,15 +65,15 @@ class TestInvoiceSend(AiciSandboxCase):
         )
         cron.method_direct_trigger()
         self.assertEqual(move.l10n_fr_aici_state, "sent")
-        self.assertTrue(move.l10n_fr_aici_request_id)
+        self.assertTrue(move.l10n_fr_aici_request_id.urssaf_id)
 
     def test_happy_path_to_paid(self):
         move = self.invoice(self.client)
         action = self.send(move)
         self.assertEqual(action["params"]["type"], "success", action["params"])
         self.assertEqual(move.l10n_fr_aici_state, "sent")
-        self.assertEqual(move.l10n_fr_aici_status_code, "10")
-        self.assertTrue(move.l10n_fr_aici_request_id)
+        self.assertEqual(move.l10n_fr_aici_request_id.status_code, "10")
+        self.assertTrue(move.l10n_fr_aici_request_id.urssaf_id)
         stored = self.sandbox.control("GET", "/_sandbox/demandePaiement")
         self.assertEqual(
             [
@@ -81,7 +81,7 @@ class TestInvoiceSend(AiciSandboxCase):
                 for r in stored
                 if r["numFactureTiers"] == move.name
             ],
-            [move.l10n_fr_aici_request_id],
+            [move.l10n_fr_aici_request_id.urssaf_id],
         )
         expected = [
             (2 * 3600, "waiting_client", "20"),
@@ -93,13 +93,18 @@ class TestInvoiceSend(AiciSandboxCase):
             self.advance(seconds)
             self.refresh(move)
             self.assertEqual(
-                (move.l10n_fr_aici_state, move.l10n_fr_aici_status_code), (state, code)
+                (move.l10n_fr_aici_state, move.l10n_fr_aici_request_id.status_code),
+                (state, code),
             )
-        self.assertEqual(move.l10n_fr_aici_transfer_amount, move.amount_total)
-        self.assertTrue(move.l10n_fr_aici_transfer_date)
+        self.assertEqual(
+            move.l10n_fr_aici_request_id.transfer_amount, move.amount_total
+        )
+        self.assertTrue(move.l10n_fr_aici_request_id.transfer_date)
         # No journal configured: no payment registered.
-        self.assertFalse(move.l10n_fr_aici_payment_id)
-        self.assertTrue(move.l10n_fr_aici_next_check, "paid requests stay watched")
+        self.assertFalse(move.l10n_fr_aici_request_id.payment_id)
+        self.assertTrue(
+            move.l10n_fr_aici_request_id.next_check, "paid requests stay watched"
+        )
         bodies = " ".join(move.message_ids.mapped("body"))
         for label in ("Payée", "Validée", "Prélevée"):
             self.assertIn(label, bodies)
@@ -125,18 +130,22 @@ class TestInvoiceSend(AiciSandboxCase):
         )
         self.refresh(move)
         self.assertEqual(move.l10n_fr_aici_state, "paid")
-        self.assertLessEqual(move.l10n_fr_aici_transfer_date, fields.Date.today())
-        self.assertTrue(move.l10n_fr_aici_payment_id)
-        self.assertEqual(move.l10n_fr_aici_payment_id.journal_id, journal)
-        self.assertEqual(move.l10n_fr_aici_payment_id.amount, move.amount_total)
+        self.assertLessEqual(
+            move.l10n_fr_aici_request_id.transfer_date, fields.Date.today()
+        )
+        self.assertTrue(move.l10n_fr_aici_request_id.payment_id)
+        self.assertEqual(move.l10n_fr_aici_request_id.payment_id.journal_id, journal)
+        self.assertEqual(
+            move.l10n_fr_aici_request_id.payment_id.amount, move.amount_total
+        )
         self.assertIn(move.payment_state, ("paid", "in_payment"))
-        payment = move.l10n_fr_aici_payment_id
+        payment = move.l10n_fr_aici_request_id.payment_id
         self.advance(DAY)
         self.refresh(move)
-        self.assertEqual(move.l10n_fr_aici_payment_id, payment)
+        self.assertEqual(move.l10n_fr_aici_request_id.payment_id, payment)
         self.assertEqual(
             self.env["account.payment"].search_count(
-                [("memo", "ilike", move.l10n_fr_aici_request_id)]
+                [("memo", "ilike", move.l10n_fr_aici_request_id.urssaf_id)]
             ),
             1,
         )
@@ -146,7 +155,7 @@ class TestInvoiceSend(AiciSandboxCase):
         self.send(move)
         self.sandbox.control(
             "POST",
-            f"/_sandbox/demandePaiement/{move.l10n_fr_aici_request_id}/outcome",
+            f"/_sandbox/demandePaiement/{move.l10n_fr_aici_request_id.urssaf_id}/outcome",
             json={
                 "outcome": "refuse",
                 "code": "REGUL_NB_QTE_FACT",
@@ -155,9 +164,13 @@ class TestInvoiceSend(AiciSandboxCase):
         )
         self.refresh(move)
         self.assertEqual(move.l10n_fr_aici_state, "refused")
-        self.assertEqual(move.l10n_fr_aici_rejection_code, "REGUL_NB_QTE_FACT")
-        self.assertEqual(move.l10n_fr_aici_rejection_comment, "Seulement 10 heures")
-        self.assertFalse(move.l10n_fr_aici_next_check)
+        self.assertEqual(
+            move.l10n_fr_aici_request_id.rejection_code, "REGUL_NB_QTE_FACT"
+        )
+        self.assertEqual(
+            move.l10n_fr_aici_request_id.rejection_comment, "Seulement 10 heures"
+        )
+        self.assertFalse(move.l10n_fr_aici_request_id.next_check)
         self.assertEqual(len(move.activity_ids), 1)
         self.assertIn("10 heures", move.activity_ids.note)
         # Never resent under the same number.
@@ -170,7 +183,7 @@ class TestInvoiceSend(AiciSandboxCase):
         self.send(move)
         self.sandbox.control(
             "POST",
-            f"/_sandbox/demandePaiement/{move.l10n_fr_aici_request_id}/outcome",
+            f"/_sandbox/demandePaiement/{move.l10n_fr_aici_request_id.urssaf_id}/outcome",
             json={"outcome": "unpaid", "then": "recover"},
         )
         self.advance(4 * DAY + 2 * 3600)
@@ -183,10 +196,10 @@ class TestInvoiceSend(AiciSandboxCase):
         self.advance(DAY + 60)
         self.refresh(move)
         self.assertEqual(
-            (move.l10n_fr_aici_state, move.l10n_fr_aici_status_code),
+            (move.l10n_fr_aici_state, move.l10n_fr_aici_request_id.status_code),
             ("recovered", "120"),
         )
-        self.assertFalse(move.l10n_fr_aici_next_check)
+        self.assertFalse(move.l10n_fr_aici_request_id.next_check)
 
     def test_cancellation(self):
         move = self.invoice(self.client)
@@ -206,15 +219,15 @@ class TestInvoiceSend(AiciSandboxCase):
         )
         self.sandbox.control(
             "POST",
-            f"/_sandbox/demandePaiement/{move.l10n_fr_aici_request_id}/outcome",
+            f"/_sandbox/demandePaiement/{move.l10n_fr_aici_request_id.urssaf_id}/outcome",
             json={"outcome": "cancel", "code": "ANNUL_ERR_MNT"},
         )
         self.refresh(move)
         self.assertEqual(
-            (move.l10n_fr_aici_state, move.l10n_fr_aici_status_code),
+            (move.l10n_fr_aici_state, move.l10n_fr_aici_request_id.status_code),
             ("cancelled", "110"),
         )
-        self.assertEqual(move.l10n_fr_aici_rejection_code, "ANNUL_ERR_MNT")
+        self.assertEqual(move.l10n_fr_aici_request_id.rejection_code, "ANNUL_ERR_MNT")
         self.assertFalse(move.need_cancel_request)
         move.button_draft()
         self.assertEqual(move.state, "draft")
@@ -227,7 +240,7 @@ class TestInvoiceSend(AiciSandboxCase):
         self.send(move)
         self.assertEqual(move.l10n_fr_aici_state, "error")
         self.assertIn("ERR_PARTICULIER_INCONNU", move.l10n_fr_aici_last_error)
-        self.assertFalse(move.l10n_fr_aici_request_id)
+        self.assertFalse(move.l10n_fr_aici_request_id.urssaf_id)
         # Fixed, it goes.
         self.client.l10n_fr_aici_birth_date = datetime.date(1980, 3, 29)
         self.send(move)
@@ -244,7 +257,7 @@ class TestInvoiceSend(AiciSandboxCase):
                 self.fault("submit", "business_error", code=code)
                 self.send(move)
                 self.assertEqual(move.l10n_fr_aici_state, "error")
-                self.assertFalse(move.l10n_fr_aici_request_id)
+                self.assertFalse(move.l10n_fr_aici_request_id.urssaf_id)
                 self.assertIn(code, move.l10n_fr_aici_last_error)
                 self.assertIn(
                     error_info(code).explanation, move.l10n_fr_aici_last_error
@@ -321,16 +334,51 @@ class TestInvoiceSend(AiciSandboxCase):
         moves = self.env["account.move"]
         for _index in range(12):
             moves |= self.invoice(self.client)
-        moves.write({"l10n_fr_aici_state": "queued"})
+        moves._l10n_fr_aici_requests_to_send()
+        self.assertEqual(set(moves.mapped("l10n_fr_aici_state")), {"queued"})
         self.reset_calls()
-        self.env["account.move"]._cron_aici_send()
+        self.env["l10n_fr_aici.payment.request"]._cron_send()
         self.assertEqual(set(moves.mapped("l10n_fr_aici_state")), {"sent"})
         self.assertEqual([c["items"] for c in self.sandbox_calls("submit")], [10, 2])
         # Status refresh: ids by 10 per search as well.
-        moves.write({"l10n_fr_aici_next_check": fields.Datetime.now()})
+        moves.l10n_fr_aici_request_id.write({"next_check": fields.Datetime.now()})
         self.reset_calls()
-        self.env["account.move"]._cron_aici_refresh_status()
+        self.env["l10n_fr_aici.payment.request"]._cron_refresh_status()
         self.assertEqual([c["items"] for c in self.sandbox_calls("search")], [10, 2])
+
+    def test_journal_has_one_row_per_call(self):
+        moves = self.env["account.move"]
+        for _index in range(12):
+            moves |= self.invoice(self.client)
+        moves._l10n_fr_aici_requests_to_send()
+        journal = self.env["l10n_fr_aici.exchange"]
+        before = journal.search([])
+        self.env["l10n_fr_aici.payment.request"]._cron_send()
+        rows = journal.search([("operation", "=", "submit")]) - before
+        self.assertEqual(sorted(len(r.request_ids) for r in rows), [2, 10])
+        self.assertEqual(sorted(rows.mapped("items")), [2, 10])
+        self.assertEqual(rows.request_ids, moves.l10n_fr_aici_request_id)
+        self.assertEqual(rows.partner_ids, self.client)
+        self.assertEqual(
+            moves[0].l10n_fr_aici_exchange_ids.filtered(
+                lambda r: r.operation == "submit"
+            ),
+            rows.filtered(lambda r: moves[0].l10n_fr_aici_request_id in r.request_ids),
+        )
+        # Retention: rows older than the setting go with the autovacuum.
+        self.env["ir.config_parameter"].set_param(
+            "l10n_fr_aici.exchange_retention_months", "13"
+        )
+        old, recent = rows.sorted("id")
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE l10n_fr_aici_exchange SET create_date = now() - interval "
+            "'14 months' WHERE id = %s",
+            [old.id],
+        )
+        journal._gc_l10n_fr_aici_exchanges()
+        self.assertFalse(old.exists())
+        self.assertTrue(recent.exists())
 
     def test_batch_size_setting(self):
         self.company.l10n_fr_aici_batch_size = 3

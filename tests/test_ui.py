@@ -24,7 +24,7 @@ class TestUi(AiciSandboxCase, HttpCase):
             login="admin",
         )
         self.assertEqual(move.l10n_fr_aici_state, "sent")
-        self.assertTrue(move.l10n_fr_aici_request_id)
+        self.assertTrue(move.l10n_fr_aici_request_id.urssaf_id)
 
     def test_enrol_from_the_contact_form(self):
         partner = self.env["res.partner"].create(

@@ -100,41 +100,11 @@ PAYMENT_STATUSES = {
     "120": "Recouvrée",
 }
 
-# Local lifecycle state of an invoice for each Urssaf status code.
-STATUS_STATES = {
-    "10": "sent",
-    "15": "sent",
-    "20": "waiting_client",
-    "30": "validated",
-    "40": "refused",
-    "50": "debited",
-    "60": "unpaid",
-    "70": "paid",
-    "80": "to_check",
-    "90": "paid",
-    "100": "cancelled",
-    "110": "cancelled",
-    "111": "cancelled",
-    "112": "cancelled",
-    "120": "recovered",
-}
-
-# Statuses after which nothing more can happen to a payment request.
-FINAL_STATUSES = frozenset({"40", "100", "110", "111", "112", "120"})
-# Statuses that look final but may still change (paid can become unpaid): keep
-# watching them for a while.
-WATCH_AFTER_FINAL_STATUSES = frozenset({"70", "90"})
-
 
 def payment_status_label(code):
     """French label of a status code; an unknown code is shown raw."""
     code = str(code or "")
     return PAYMENT_STATUSES.get(code, f"Statut Urssaf inconnu ({code})")
-
-
-def payment_status_state(code):
-    """Local state for a status code; unknown codes need a human check."""
-    return STATUS_STATES.get(str(code or ""), "to_check")
 
 
 # --- Reasons of refusal, contestation and cancellation (``infoRejet.code``) ---

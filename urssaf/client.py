@@ -5,6 +5,11 @@ client-credentials tokens, caches them per (gateway URL, client id) until shortl
 before they expire, fetches a new one once on a 401, and turns every outcome into
 plain data or a typed error of :mod:`.errors`.
 
+Every HTTP exchange is reported once, when the operation that made it ends,
+to the ``on_exchange`` callback given by the caller (the Odoo layer journals
+it): operation, HTTP status, Urssaf codes, correlation id, duration, number
+of items. Never a body.
+
 Logging: operation, HTTP status, duration and Urssaf's correlation id only. Bodies
 carry personal data (birth data, IBAN) and are never logged; neither are tokens nor
 secrets.
@@ -13,6 +18,7 @@ secrets.
 import logging
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import requests
@@ -69,6 +75,7 @@ class Exchange:
     outcome: str = ""
     codes: list = field(default_factory=list)
     detail: str = ""
+    items: int = 0
 
 
 class TokenCache:
@@ -141,6 +148,7 @@ class UrssafClient:
         connect_timeout=10.0,
         read_timeout=60.0,
         token_cache=None,
+        on_exchange=None,
     ):
         if not base_url or not client_id or not client_secret:
             raise ConfigurationError(
@@ -156,9 +164,12 @@ class UrssafClient:
         self.token_cache = token_cache if token_cache is not None else TOKEN_CACHE
         self.http_calls = 0
         self.last_correlation_id = ""
-        # One entry per HTTP exchange, for the caller's journal: no body, no
-        # token, no personal data.
-        self.exchanges = []
+        # Called with one Exchange per HTTP call (no body, no token, no
+        # personal data) when the operation that made it ends.
+        self.on_exchange = on_exchange
+        self._pending = []
+        self._depth = 0
+        self._items = 0
 
     def __repr__(self):
         return f"<UrssafClient {self.base_url} client_id={self.client_id}>"
@@ -188,6 +199,10 @@ class UrssafClient:
             token = self.token_cache.get(self._cache_key)
             if token:
                 return token
+        with self._operation():
+            return self._fetch_token_once()
+
+    def _fetch_token_once(self):
         try:
             return self._fetch_token()
         except (MaybeReceivedError, UnavailableError) as exc:
@@ -238,6 +253,10 @@ class UrssafClient:
     # -------------------------------------------------------------- operations
     def register_particulier(self, payload):
         """POST /particulier; returns ``idClient``."""
+        with self._operation():
+            return self._register(payload)
+
+    def _register(self, payload):
         body = self._call("register", "POST", "/particulier", json=payload)
         if not isinstance(body, dict) or not body.get("idClient"):
             raise MaybeReceivedError(
@@ -252,7 +271,8 @@ class UrssafClient:
         params = {"idClient": id_client}
         if email:
             params["adresseMail"] = email
-        return self._call("status", "GET", "/particulier", params=params)
+        with self._operation():
+            return self._call("status", "GET", "/particulier", params=params)
 
     def submit_payment_requests(self, payloads):
         """POST /demandePaiement with at most 10 requests; returns the item list."""
@@ -261,14 +281,23 @@ class UrssafClient:
             raise ValueError(
                 f"between 1 and {MAX_REQUESTS_PER_SUBMISSION} payment requests per call"
             )
-        body = self._call("submit", "POST", "/demandePaiement", json=payloads)
-        if not isinstance(body, list):
-            raise MaybeReceivedError(
-                "Réponse illisible de l'Urssaf après l'envoi des demandes de paiement.",
-                operation="submit",
-                correlation_id=self.last_correlation_id,
+        with self._operation(items=len(payloads)):
+            body = self._call("submit", "POST", "/demandePaiement", json=payloads)
+            if not isinstance(body, list):
+                raise MaybeReceivedError(
+                    "Réponse illisible de l'Urssaf après l'envoi des demandes de "
+                    "paiement.",
+                    operation="submit",
+                    correlation_id=self.last_correlation_id,
+                )
+            # The codes of the refused items, for the journal.
+            self._set_codes(
+                error.code
+                for item in body
+                if isinstance(item, dict)
+                for error in parse_errors(item.get("errors") or item.get("Errors"))
             )
-        return body
+            return body
 
     def search_payment_requests(
         self, ids=None, date_start=None, date_end=None, invoice_numbers=None
@@ -283,6 +312,14 @@ class UrssafClient:
                 raise ValueError(f"at most {MAX_IDS_PER_SEARCH} {key} per search")
         if not criteria:
             raise ValueError("a search needs at least one criterion")
+        items = max(
+            len(criteria.get("idDemandePaiements", ())),
+            len(criteria.get("numFactureTiers", ())),
+        )
+        with self._operation(items=items):
+            return self._search(criteria)
+
+    def _search(self, criteria):
         try:
             body = self._call(
                 "search", "POST", "/demandePaiement/rechercher", json=criteria
@@ -340,8 +377,7 @@ class UrssafClient:
         self._raise_for_server_error(operation, response)
         if response.status_code >= 400:
             errors = parse_errors(self._json(response, operation, strict=False))
-            if self.exchanges:
-                self.exchanges[-1].codes = [e.code for e in errors]
+            self._set_codes(e.code for e in errors)
             raise BusinessError(
                 errors,
                 operation=operation,
@@ -350,19 +386,38 @@ class UrssafClient:
             )
         return self._json(response, operation)
 
-    def pop_exchanges(self):
-        """The exchanges recorded since the last call, oldest first."""
-        exchanges, self.exchanges = self.exchanges, []
-        return exchanges
+    # ---------------------------------------------------------------- journal
+    @contextmanager
+    def _operation(self, items=0):
+        """Report the exchanges of one operation to ``on_exchange`` when it
+        ends, whatever its outcome (nested operations report once)."""
+        self._depth += 1
+        self._items = items or self._items
+        try:
+            yield
+        finally:
+            self._depth -= 1
+            if not self._depth:
+                self._items = 0
+                pending, self._pending = self._pending, []
+                for exchange in pending if self.on_exchange else ():
+                    self.on_exchange(exchange)
 
     def _record(self, operation, started, **values):
         entry = Exchange(
             operation=operation,
             duration=round(time.monotonic() - started, 3),
+            items=0 if operation == "token" else self._items,
             **values,
         )
-        self.exchanges.append(entry)
+        self._pending.append(entry)
         return entry
+
+    def _set_codes(self, codes):
+        """Urssaf codes of the last exchange (errors of the call or its items)."""
+        codes = list(dict.fromkeys(codes))
+        if self._pending and codes:
+            self._pending[-1].codes = codes
 
     def _send(self, operation, method, url, **kwargs):
         started = time.monotonic()
@@ -429,8 +484,7 @@ class UrssafClient:
         if response.status_code < 500:
             return
         errors = parse_errors(self._json(response, operation, strict=False))
-        if self.exchanges:
-            self.exchanges[-1].codes = [e.code for e in errors]
+        self._set_codes(e.code for e in errors)
         detail = "; ".join(e.code for e in errors) if errors else ""
         if response.status_code == 503:
             message = "Le service Urssaf est indisponible (maintenance)."

@@ -10,10 +10,10 @@ from .catalogues import (
     PARTICULIER_STATUSES,
     particulier_state,
     payment_status_label,
-    payment_status_state,
     rejection_label,
 )
 from .errors import ApiError, parse_errors
+from .lifecycle import state_for_status
 
 # Urssaf writes date-times in its descriptions in French wall-clock time.
 URSSAF_TIMEZONE = zoneinfo.ZoneInfo("Europe/Paris")
@@ -129,7 +129,7 @@ def parse_search(body):
                 total_ttc=_decimal(request.get("mntFactureTTC")),
                 status_code=code,
                 status_label=str(status.get("libelle") or payment_status_label(code)),
-                state=payment_status_state(code),
+                state=state_for_status(code),
                 rejection_code=rejection_code,
                 rejection_label=rejection_label(rejection_code)
                 if rejection_code

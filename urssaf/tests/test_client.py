@@ -310,13 +310,15 @@ def test_logs_hold_no_secret_nor_personal_data(sandbox, client, caplog):
 
 
 def test_exchanges_are_recorded_without_personal_data(sandbox, client):
+    recorded = []
+    client.on_exchange = recorded.append
     payload = particulier()
     payload["coordonneeBancaire"] = dict(
         payload["coordonneeBancaire"], iban="FR7630006000011234567890188"
     )
     with pytest.raises(BusinessError):
         client.register_particulier(payload)
-    token, register = client.pop_exchanges()
+    token, register = recorded
     assert (token.operation, token.http_status, token.outcome) == (
         "token",
         200,
@@ -326,18 +328,25 @@ def test_exchanges_are_recorded_without_personal_data(sandbox, client):
     assert register.http_status == 400
     assert register.codes == ["ERR_COORDONNEES_BANCAIRES"]
     assert register.correlation_id
-    assert client.pop_exchanges() == []
+    with pytest.raises(BusinessError):
+        client.get_particulier_status("00000000-0000-4000-8000-000000000000")
+    assert [e.operation for e in recorded[2:]] == ["status"], "one report per call"
     text = repr([token, register])
     assert IBAN[:10] not in text and "Durand" not in text
 
 
 def test_exchange_of_an_unreachable_gateway():
+    recorded = []
     with UrssafClient(
-        "http://127.0.0.1:9", "id", "secret", token_cache=TokenCache()
+        "http://127.0.0.1:9",
+        "id",
+        "secret",
+        token_cache=TokenCache(),
+        on_exchange=recorded.append,
     ) as offline:
         with pytest.raises(NotReceivedError):
             offline.get_token()
-        (exchange,) = offline.pop_exchanges()
+    (exchange,) = recorded
     assert exchange.outcome == "not_received"
     assert exchange.http_status is None
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from urssaf import catalogues
+from urssaf import catalogues, lifecycle
 from urssaf.errors import ApiError, BusinessError, parse_errors
 from urssaf.responses import (
     parse_activation,
@@ -21,7 +21,7 @@ def test_catalogue_sizes():
     assert set(catalogues.PAYMENT_STATUSES) >= {
         "10", "20", "30", "40", "50", "60", "70", "110", "111", "112", "120",
     }  # fmt: skip
-    assert all(code in catalogues.STATUS_STATES for code in catalogues.PAYMENT_STATUSES)
+    assert set(lifecycle.STATUS_STATES) <= set(catalogues.PAYMENT_STATUSES) | {"113"}
     assert {c.split("_")[0] for c in catalogues.REJECTION_REASONS} == {
         "REGUL",
         "CONTEST",
@@ -32,8 +32,8 @@ def test_catalogue_sizes():
 
 def test_unknown_codes_are_kept_raw():
     assert catalogues.payment_status_label("999") == "Statut Urssaf inconnu (999)"
-    assert catalogues.payment_status_state("999") == "to_check"
-    assert catalogues.payment_status_state(None) == "to_check"
+    assert lifecycle.state_for_status("999") == "to_check"
+    assert lifecycle.state_for_status(None) == "to_check"
     assert "ZZZ" in catalogues.rejection_label("ZZZ")
     assert catalogues.particulier_state("NOUVEAU") == "error"
     info = catalogues.error_info("ERR_NOUVEAU", "Message Urssaf")

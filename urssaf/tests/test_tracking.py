@@ -3,34 +3,13 @@ from decimal import Decimal
 
 from urssaf.responses import PaymentRequestInfo
 from urssaf.tracking import (
-    PAID_WATCH,
     chunks,
     default_period,
     find_match,
-    next_check,
     particulier_next_check,
-    retry_delay,
 )
 
 NOW = datetime.datetime(2026, 11, 27, 10, 0)
-
-
-def test_next_check_by_state():
-    assert next_check("sent", NOW) == NOW + datetime.timedelta(hours=1)
-    assert next_check("refused", NOW) is None
-    assert next_check("cancelled", NOW) is None
-    assert next_check("recovered", NOW) is None
-    assert next_check("paid", NOW, paid_since=NOW) == NOW + datetime.timedelta(days=1)
-    assert next_check("paid", NOW, paid_since=NOW - PAID_WATCH) is None
-    assert next_check("unknown-state", NOW) is None
-
-
-def test_retry_delay_backs_off_and_is_capped():
-    delays = [retry_delay(n) for n in range(8)]
-    assert delays[0] == datetime.timedelta(minutes=15)
-    assert all(a <= b for a, b in zip(delays, delays[1:], strict=False))
-    assert retry_delay(100) == datetime.timedelta(hours=12)
-    assert retry_delay(None) == datetime.timedelta(minutes=15)
 
 
 def test_chunks():

@@ -39,6 +39,18 @@ def read_po(path):
     return entries
 
 
+def _is_translation(func):
+    """``_(...)`` or ``<something>.env._(...)``."""
+    if isinstance(func, ast.Name):
+        return func.id == "_"
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "_"
+        and isinstance(func.value, ast.Attribute)
+        and func.value.attr == "env"
+    )
+
+
 def python_messages():
     messages = set()
     for folder in PYTHON_DIRS:
@@ -46,12 +58,9 @@ def python_messages():
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for node in ast.walk(tree):
                 # ``_("…")`` and ``self.env._("…")``
-                translator = isinstance(node, ast.Call) and (
-                    (isinstance(node.func, ast.Name) and node.func.id == "_")
-                    or (isinstance(node.func, ast.Attribute) and node.func.attr == "_")
-                )
                 if (
-                    translator
+                    isinstance(node, ast.Call)
+                    and _is_translation(node.func)
                     and node.args
                     and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)
