@@ -22,6 +22,9 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/l10n_fr_aici_menus.xml",
+        "views/account_move_money_views.xml",
+        "views/l10n_fr_aici_transfer_views.xml",
+        "report/l10n_fr_aici_report_invoice.xml",
     ],
     "assets": {
         "web.assets_backend": [

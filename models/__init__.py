@@ -6,3 +6,4 @@ from . import product_template
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import account_payment_register
