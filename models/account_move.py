@@ -569,9 +569,7 @@ class AccountMove(models.Model):
                 "l10n_fr_aici_request_ids",
             ]
         )
-        self.env["l10n_fr_aici.payment.request"].invalidate_model(
-            ["state", "urssaf_id"]
-        )
+        self.l10n_fr_aici_request_ids.invalidate_recordset(["state", "urssaf_id"])
         return self
 
     def _l10n_fr_aici_requests_to_send(self):

@@ -800,6 +800,20 @@ class L10nFrAiciPaymentRequest(models.Model):
         )
 
     # ------------------------------------------------------------------ crons
+    def _l10n_fr_aici_by_company(self, method):
+        """Run ``requests.<method>(client)`` company by company, in the company's
+        language. A company whose connection is not configured gets the error
+        on its own requests only (retried later); the others go on."""
+        for company, requests in self.grouped("company_id").items():
+            requests = requests.with_context(lang=company._l10n_fr_aici_lang())
+            try:
+                client = company._l10n_fr_aici_client()
+            except UserError as error:
+                requests._l10n_fr_aici_retry_later(str(error))
+                continue
+            with client:
+                getattr(requests, method)(client)
+
     @api.model
     def _l10n_fr_aici_due_domains(self, now):
         """(uncertain sendings to reconcile, requests to send) that are due."""
@@ -829,25 +843,16 @@ class L10nFrAiciPaymentRequest(models.Model):
         check_domain, queued_domain = self._l10n_fr_aici_due_domains(now)
         to_check = self.search(check_domain, limit=batch_limit, order="id")
         queued = self.search(queued_domain, limit=batch_limit, order="id")
-        for company, requests in (to_check | queued).grouped("company_id").items():
-            requests = requests.with_context(lang=company._l10n_fr_aici_lang())
-            try:
-                client = company._l10n_fr_aici_client()
-            except UserError as error:
-                # This company only: its requests wait, the others go on.
-                requests._l10n_fr_aici_retry_later(str(error))
-                continue
-            with client:
-                requests.filtered(
-                    lambda r: r.state == "to_check"
-                )._l10n_fr_aici_reconcile(client)
-                requests.filtered(lambda r: r.state == "queued")._l10n_fr_aici_send(
-                    client
-                )
+        (to_check | queued)._l10n_fr_aici_by_company("_l10n_fr_aici_process_due")
         remaining = self.search_count(check_domain) + self.search_count(queued_domain)
         self.env["ir.cron"]._notify_progress(
             done=len(to_check) + len(queued), remaining=remaining
         )
+
+    def _l10n_fr_aici_process_due(self, client):
+        """Reconcile the uncertain sendings, then send the queued requests."""
+        self.filtered(lambda r: r.state == "to_check")._l10n_fr_aici_reconcile(client)
+        self.filtered(lambda r: r.state == "queued")._l10n_fr_aici_send(client)
 
     def _l10n_fr_aici_send(self, client):
         """Send queued requests of one company after the pre-flight checks."""
@@ -873,16 +878,6 @@ class L10nFrAiciPaymentRequest(models.Model):
             ("next_check", "<=", now),
         ]
         requests = self.search(domain, limit=batch_limit, order="next_check, id")
-        for company, company_requests in requests.grouped("company_id").items():
-            company_requests = company_requests.with_context(
-                lang=company._l10n_fr_aici_lang()
-            )
-            try:
-                client = company._l10n_fr_aici_client()
-            except UserError as error:
-                company_requests._l10n_fr_aici_retry_later(str(error))
-                continue
-            with client:
-                company_requests._l10n_fr_aici_refresh(client)
+        requests._l10n_fr_aici_by_company("_l10n_fr_aici_refresh")
         remaining = self.search_count(domain) if len(requests) == batch_limit else 0
         self.env["ir.cron"]._notify_progress(done=len(requests), remaining=remaining)

@@ -125,6 +125,28 @@ class AiciSandboxCase(AiciSandboxMixin, TransactionCase):
             groups="account.group_account_invoice",
         )
 
+    @classmethod
+    def second_company(cls, name, **values):
+        """Another French company in euros, with a chart of accounts, that the
+        test user may use."""
+        company = cls.env["res.company"].create(
+            dict(
+                {
+                    "name": name,
+                    "currency_id": cls.env.ref("base.EUR").id,
+                    "country_id": cls.env.ref("base.fr").id,
+                    "l10n_fr_aici_environment": "custom",
+                },
+                **values,
+            )
+        )
+        cls.env["account.chart.template"].try_loading(
+            "generic_coa", company, install_demo=False
+        )
+        company.currency_id = cls.env.ref("base.EUR")
+        cls.env.user.company_ids |= company
+        return company
+
     def setUp(self):
         super().setUp()
         # Each test starts from an empty Urssaf: invoice numbers restart with

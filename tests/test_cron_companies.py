@@ -18,23 +18,9 @@ class TestCronCompanies(AiciSandboxCase):
         super().setUpClass()
         cls.product = cls.service_product()
         cls.product.company_id = False
-        cls.company_b = cls.env["res.company"].create(
-            {
-                "name": "SAP Company B",
-                "currency_id": cls.env.ref("base.EUR").id,
-                "country_id": cls.env.ref("base.fr").id,
-                "l10n_fr_aici_environment": "custom",
-                "l10n_fr_aici_api_base_url": cls.sandbox.url,
-                "l10n_fr_aici_client_id": "",
-                "l10n_fr_aici_client_secret": "",
-            }
+        cls.company_b = cls.second_company(
+            "SAP Company B", l10n_fr_aici_api_base_url=cls.sandbox.url
         )
-        cls.env["account.chart.template"].try_loading(
-            "generic_coa", cls.company_b, install_demo=False
-        )
-        cls.company_b.currency_id = cls.env.ref("base.EUR")
-        cls.env.user.company_ids |= cls.company_b
-        cls.requests = cls.env["l10n_fr_aici.payment.request"]
 
     def setUp(self):
         super().setUp()

@@ -19,23 +19,13 @@ class TestMultiCompany(AiciSandboxCase):
             db_path=f"{cls._sandbox_dir.name}/sandbox-b.sqlite",
         ).start()
         cls.addClassCleanup(cls.sandbox_b.stop)
-        cls.company_b = cls.env["res.company"].create(
-            {
-                "name": "SAP Company B",
-                "currency_id": cls.env.ref("base.EUR").id,
-                "country_id": cls.env.ref("base.fr").id,
-                "l10n_fr_aici_environment": "custom",
-                "l10n_fr_aici_api_base_url": cls.sandbox_b.url,
-                "l10n_fr_aici_client_id": "company-b",
-                "l10n_fr_aici_client_secret": "company-b-secret",
-                "l10n_fr_aici_nova_number": "732829320",
-            }
+        cls.company_b = cls.second_company(
+            "SAP Company B",
+            l10n_fr_aici_api_base_url=cls.sandbox_b.url,
+            l10n_fr_aici_client_id="company-b",
+            l10n_fr_aici_client_secret="company-b-secret",
+            l10n_fr_aici_nova_number="732829320",
         )
-        cls.env["account.chart.template"].try_loading(
-            "generic_coa", cls.company_b, install_demo=False
-        )
-        cls.company_b.currency_id = cls.env.ref("base.EUR")
-        cls.env.user.company_ids |= cls.company_b
         cls.manager_a = new_test_user(
             cls.env,
             login="l10n_fr_aici_manager_a",

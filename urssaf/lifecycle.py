@@ -40,21 +40,6 @@ import datetime
 
 # States of an invoice without payment request (kept on the invoice).
 INVOICE_STATES = ("not_applicable", "ready", "error")
-# States of a payment request, in the order of its life.
-REQUEST_STATES = (
-    "queued",
-    "to_check",
-    "error",
-    "sent",
-    "waiting_client",
-    "validated",
-    "debited",
-    "paid",
-    "refused",
-    "unpaid",
-    "cancelled",
-    "recovered",
-)
 # Every state an invoice can show, in display order.
 STATES = (
     "not_applicable",
@@ -72,6 +57,8 @@ STATES = (
     "to_check",
     "error",
 )
+# States of a payment request ("error" also when Urssaf refused it).
+REQUEST_STATES = tuple(s for s in STATES if s not in ("not_applicable", "ready"))
 
 # The request does not exist at Urssaf: it may be sent (again).
 SENDABLE = frozenset({"ready", "queued", "error"})

@@ -12,6 +12,8 @@ import requests
 
 from odoo import fields
 
+from odoo.addons.l10n_fr_aici.tests.common import AiciSandboxMixin
+
 N = int(os.environ["AICI_BENCH_N"])
 SANDBOX = os.environ["AICI_BENCH_SANDBOX"]
 SAMPLE = 200  # requests followed over a whole simulated lifecycle
@@ -53,33 +55,8 @@ today = datetime.date.today()
 period_end = today.replace(day=1) - datetime.timedelta(days=1)
 period_start = period_end.replace(day=1)
 partners = env["res.partner"]
-for index in range(20):
-    partners |= env["res.partner"].create(
-        {
-            "name": f"Client {index:02d} Bench",
-            "is_company": False,
-            "l10n_fr_aici_civility": "2",
-            "l10n_fr_aici_birth_name": "Durand",
-            "l10n_fr_aici_first_names": f"Jeanne Bench{chr(65 + index)}",
-            "l10n_fr_aici_birth_date": datetime.date(1980, 3, 29),
-            "l10n_fr_aici_birth_country_code": "99100",
-            "l10n_fr_aici_birth_commune_code": "69123",
-            "l10n_fr_aici_birth_commune_label": "Lyon",
-            "l10n_fr_aici_mobile": "0605040302",
-            "l10n_fr_aici_email": f"bench{index}@example.fr",
-            "l10n_fr_aici_street_number": "8",
-            "l10n_fr_aici_street_type": "R",
-            "l10n_fr_aici_street_label": "du Soleil",
-            "l10n_fr_aici_commune_code": "69381",
-            "l10n_fr_aici_commune_label": "LYON 01",
-            "l10n_fr_aici_zip": "69001",
-            "l10n_fr_aici_country_code": "99100",
-            "l10n_fr_aici_iban": "FR7630006000011234567890189",
-            "l10n_fr_aici_bic": "BNAPFRPPXXX",
-            "l10n_fr_aici_bank_holder": "Mme Jeanne Bench",
-            "l10n_fr_aici_data_checked": True,
-        }
-    )
+for _index in range(20):
+    partners |= env["res.partner"].create(AiciSandboxMixin.client_values())
 env["l10n_fr_aici.enrolment.wizard"].with_context(
     active_model="res.partner", active_ids=partners.ids
 ).create({"confirm_checked": True}).action_enrol()

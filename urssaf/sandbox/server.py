@@ -609,7 +609,9 @@ class SandboxServer:
         answers = []
         with self.store.lock:
             now = self.clock.now()
-            taken = self.store.invoice_numbers(self.client_id)
+            taken = self.store.invoice_numbers(
+                self.client_id, among=[d.get("numFactureTiers") for d in body]
+            )
             for demande in body:
                 particulier = self.store.get_particulier(
                     demande["idClient"], self.client_id
@@ -656,14 +658,10 @@ class SandboxServer:
             )
         if max(len(ids), len(numbers)) > rules.MAX_IDS_PER_SEARCH:
             return Reply(400, [_too_many()], items=items)
-        rows = self.store.demandes(self.client_id)
         if ids or numbers:
-            rows = [
-                row
-                for row in rows
-                if row["id_demande"] in ids or row["num_facture"] in numbers
-            ]
+            rows = self.store.demandes_matching(self.client_id, ids, numbers)
         else:
+            rows = self.store.demandes(self.client_id)
             low = from_iso(start).date().isoformat() if start else "0000-00-00"
             high = from_iso(end).date().isoformat() if end else "9999-99-99"
             rows = [row for row in rows if low <= row["date_facture"] <= high]

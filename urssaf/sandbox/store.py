@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS events (
     at TEXT NOT NULL,
     data TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS events_demande ON events (id_demande);
 CREATE TABLE IF NOT EXISTS tokens (
     token TEXT PRIMARY KEY,
     client_id TEXT NOT NULL,
@@ -247,10 +248,20 @@ class Store:
                 ),
             )
 
-    def invoice_numbers(self, client_id):
-        rows = self._all(
-            "SELECT num_facture FROM demandes WHERE client_id = ?", (client_id,)
-        )
+    def invoice_numbers(self, client_id, among=None):
+        """Invoice numbers already used by this provider (only those ``among``
+        the given ones when given: a lookup by index, not a full scan)."""
+        if among is None:
+            rows = self._all(
+                "SELECT num_facture FROM demandes WHERE client_id = ?", (client_id,)
+            )
+        else:
+            among = list(among)
+            rows = self._all(
+                "SELECT num_facture FROM demandes WHERE client_id = ? "
+                f"AND num_facture IN ({', '.join('?' * len(among))})",
+                (client_id, *among),
+            )
         return {row["num_facture"] for row in rows}
 
     def get_demande(self, key, client_id=None):
@@ -264,6 +275,16 @@ class Store:
         if row is None or (client_id is not None and row["client_id"] != client_id):
             return None
         return row
+
+    def demandes_matching(self, client_id, ids, numbers):
+        """This provider's requests with one of these ids or invoice numbers."""
+        ids, numbers = [str(i) for i in ids], [str(n) for n in numbers]
+        return self._all(
+            "SELECT * FROM demandes WHERE client_id = ? AND "
+            f"(id_demande IN ({', '.join('?' * len(ids))}) "
+            f"OR num_facture IN ({', '.join('?' * len(numbers))})) ORDER BY seq",
+            (client_id, *ids, *numbers),
+        )
 
     def demandes(self, client_id=None):
         if client_id is None:
