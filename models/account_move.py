@@ -26,6 +26,17 @@ _logger = logging.getLogger(__name__)
 AICI_READINESS = [s for s in AICI_STATES if s[0] in lifecycle.INVOICE_STATES]
 
 
+def _split_amount(string, help_text):
+    """An amount of the avance immédiate split (stored, for the analysis)."""
+    return fields.Monetary(
+        string=string,
+        compute="_compute_l10n_fr_aici_split",
+        store=True,
+        currency_field="company_currency_id",
+        help=help_text,
+    )
+
+
 class AccountMove(models.Model):
     _name = "account.move"
     _inherit = ["account.move", "l10n_fr_aici.activity.mixin"]
@@ -642,48 +653,30 @@ class AccountMove(models.Model):
         store=True,
         help="Month of the services invoiced (first day of the service period).",
     )
-    l10n_fr_aici_amount_sent = fields.Monetary(
-        string="Amount Sent to Urssaf",
-        compute="_compute_l10n_fr_aici_split",
-        store=True,
-        currency_field="company_currency_id",
-        help="Total of the invoice, tax included, as sent (or to be sent) to Urssaf.",
+    l10n_fr_aici_amount_sent = _split_amount(
+        "Amount Sent to Urssaf",
+        "Total of the invoice, tax included, as sent (or to be sent) to Urssaf.",
     )
-    l10n_fr_aici_amount_advance = fields.Monetary(
-        string="Immediate Advance (Tax Credit)",
-        compute="_compute_l10n_fr_aici_split",
-        store=True,
-        currency_field="company_currency_id",
-        help="Half of the total, advanced by Urssaf as the client's tax credit.",
+    l10n_fr_aici_amount_advance = _split_amount(
+        "Immediate Advance (Tax Credit)",
+        "Half of the total, advanced by Urssaf as the client's tax credit.",
     )
-    l10n_fr_aici_amount_client = fields.Monetary(
-        string="Client's Share",
-        compute="_compute_l10n_fr_aici_split",
-        store=True,
-        currency_field="company_currency_id",
-        help="What the client pays: the total less the advance, deposit included.",
+    l10n_fr_aici_amount_client = _split_amount(
+        "Client's Share",
+        "What the client pays: the total less the advance, deposit included.",
     )
-    l10n_fr_aici_amount_deposit = fields.Monetary(
-        string="Deposit",
-        compute="_compute_l10n_fr_aici_split",
-        store=True,
-        currency_field="company_currency_id",
-        help="Paid by the client to you before the sending; sent to Urssaf as such.",
+    l10n_fr_aici_amount_deposit = _split_amount(
+        "Deposit",
+        "Paid by the client to you before the sending; sent to Urssaf as such.",
     )
-    l10n_fr_aici_amount_debit = fields.Monetary(
-        string="Debited by Urssaf",
-        compute="_compute_l10n_fr_aici_split",
-        store=True,
-        currency_field="company_currency_id",
-        help="The client's share less the deposit: Urssaf debits it from the "
+    l10n_fr_aici_amount_debit = _split_amount(
+        "Debited by Urssaf",
+        "The client's share less the deposit: Urssaf debits it from the "
         "client's account.",
     )
-    l10n_fr_aici_transfer_amount = fields.Monetary(
-        string="Urssaf Transfer",
-        compute="_compute_l10n_fr_aici_split",
-        store=True,
-        currency_field="company_currency_id",
-        help="Expected (the total less the deposit), then as reported by Urssaf.",
+    l10n_fr_aici_transfer_amount = _split_amount(
+        "Urssaf Transfer",
+        "Expected (the total less the deposit), then as reported by Urssaf.",
     )
     l10n_fr_aici_transfer_date = fields.Date(
         string="Urssaf Transfer Date",
@@ -793,11 +786,12 @@ class AccountMove(models.Model):
         )
 
     def _compute_payments_widget_to_reconcile_info(self):
-        super()._compute_payments_widget_to_reconcile_info()
+        result = super()._compute_payments_widget_to_reconcile_info()
         # No client's payment offered while Urssaf collects the invoice.
         for move in self.filtered("l10n_fr_aici_live"):
             move.invoice_outstanding_credits_debits_widget = False
             move.invoice_has_outstanding = False
+        return result
 
     def js_assign_outstanding_line(self, line_id):
         self._l10n_fr_aici_check_no_collection()

@@ -667,6 +667,8 @@ class L10nFrAiciPaymentRequest(models.Model):
         self.ensure_one()
         if not self.company_id.l10n_fr_aici_payment_journal_id:
             return None, None
+        if not self._l10n_fr_aici_bookings():
+            return None, None
         self.flush_recordset()
         # Waits for a worker booking the same request; under repeatable read
         # its commit makes ours fail and roll back rather than book twice.
@@ -677,18 +679,7 @@ class L10nFrAiciPaymentRequest(models.Model):
         self.invalidate_recordset(
             ["payment_id", "clawback_payment_id", "clawback_closed"]
         )
-        today = fields.Date.context_today(self)
-        actions = settlement.bookings(
-            self.status_code,
-            transfer_effective=bool(
-                self.transfer_amount
-                and self.transfer_date
-                and self.transfer_date <= today
-            ),
-            transfer_booked=bool(self.payment_id),
-            clawback_booked=bool(self.clawback_payment_id),
-            closed=self.clawback_closed,
-        )
+        actions = self._l10n_fr_aici_bookings()
         booked, todo = [], []
         for action in actions:
             if action == "transfer":
@@ -711,6 +702,20 @@ class L10nFrAiciPaymentRequest(models.Model):
             elif action == "close":
                 booked.append(self._l10n_fr_aici_close_clawback())
         return " ".join(filter(None, booked)) or None, " ".join(todo) or None
+
+    def _l10n_fr_aici_bookings(self):
+        today = fields.Date.context_today(self)
+        return settlement.bookings(
+            self.status_code,
+            transfer_effective=bool(
+                self.transfer_amount
+                and self.transfer_date
+                and self.transfer_date <= today
+            ),
+            transfer_booked=bool(self.payment_id),
+            clawback_booked=bool(self.clawback_payment_id),
+            closed=self.clawback_closed,
+        )
 
     def _l10n_fr_aici_book_clawback(self):
         """The client's share Urssaf takes back after an unpaid debit: an

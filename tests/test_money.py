@@ -293,6 +293,14 @@ class TestMoney(AiciSandboxCase):
         self.assertIn(other.payment_state, ("paid", "in_payment"))
 
     # ------------------------------------------------------------ claw-back
+    def older_client(self):
+        """A client active since the start of the month before last."""
+        client = self.env["res.partner"].create(self.client_values())
+        self.enrol(client)
+        start = datetime.datetime.combine(last_month(2)[0], datetime.time())
+        self.activate(client, at=start)
+        return client
+
     def sent_days_ago(self, days, partner=None):
         start, end = last_month(2)
         partner = partner or self.client
@@ -302,12 +310,7 @@ class TestMoney(AiciSandboxCase):
         return move
 
     def test_unpaid_debit_jumping_50_60_111_is_booked_once(self):
-        client = self.env["res.partner"].create(self.client_values())
-        self.enrol(client)
-        self.activate(
-            client, at=datetime.datetime.combine(last_month(2)[0], datetime.time())
-        )
-        self.client = client
+        client = self.client = self.older_client()
         move = self.sent_days_ago(8)
         self.set_outcome(move, outcome="unpaid", then="cancel", transfer=True)
         sent_at = self.utcnow() - datetime.timedelta(days=8)
@@ -370,12 +373,7 @@ class TestMoney(AiciSandboxCase):
         self.assertEqual(self.client_open_amount(), 0.0)
 
     def test_unpaid_after_payment_then_recovered(self):
-        client = self.env["res.partner"].create(self.client_values())
-        self.enrol(client)
-        self.activate(
-            client, at=datetime.datetime.combine(last_month(2)[0], datetime.time())
-        )
-        self.client = client
+        client = self.client = self.older_client()
         move = self.sent_days_ago(9)
         self.sandbox_now(self.utcnow() - datetime.timedelta(days=1))
         move.with_user(self.accountant).action_aici_refresh()
@@ -414,12 +412,7 @@ class TestMoney(AiciSandboxCase):
 
     # ------------------------------------------------------------ transfers
     def test_transfers_by_date(self):
-        client = self.env["res.partner"].create(self.client_values())
-        self.enrol(client)
-        self.activate(
-            client, at=datetime.datetime.combine(last_month(2)[0], datetime.time())
-        )
-        self.client = client
+        client = self.client = self.older_client()
         first = self.sent_days_ago(9)
         second = self.invoice(
             client, lines=[(self.product, 2.0, 30.0)], period=last_month(2)

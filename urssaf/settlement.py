@@ -103,7 +103,7 @@ def expected_transfer_date(state, since, transfer_date=None):
     if transfer_date:
         return transfer_date
     delay = _TO_TRANSFER.get(state)
-    if delay is None or since is None:
+    if delay is None or not since:
         return None
     return (since + delay).date()
 

@@ -51,6 +51,7 @@ def test_expected_transfer_date():
     assert expected_transfer_date("paid", since, actual) == actual
     assert expected_transfer_date("refused", since) is None
     assert expected_transfer_date("sent", None) is None
+    assert expected_transfer_date("queued", False) is None
 
 
 def book(code, effective=True, transfer=False, clawback=False, closed=False):
