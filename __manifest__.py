@@ -31,6 +31,9 @@
         "views/account_move_attestation_views.xml",
         "views/account_journal_views.xml",
         "views/l10n_fr_aici_tax_attestation_views.xml",
+        "views/account_move_money_views.xml",
+        "views/l10n_fr_aici_transfer_views.xml",
+        "report/l10n_fr_aici_report_invoice.xml",
         "data/l10n_fr_aici_action_groups.xml",
     ],
     "assets": {

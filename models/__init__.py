@@ -12,3 +12,4 @@ from . import account_move_line
 from . import l10n_fr_aici_tax_attestation
 from . import l10n_fr_aici_insee_commune
 from . import res_country
+from . import account_payment_register

@@ -7,7 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import mute_logger
 
-from ..urssaf import lifecycle
+from ..urssaf import lifecycle, settlement
 from ..urssaf.client import MAX_REQUESTS_PER_SUBMISSION
 from ..urssaf.data_types import PaymentRequest, ServiceLine
 from ..urssaf.tracking import chunks, default_period
@@ -24,6 +24,17 @@ _logger = logging.getLogger(__name__)
 # stored and computed from both, so filters, group-by and pivot work, and
 # requests change without any account.move.write.
 AICI_READINESS = [s for s in AICI_STATES if s[0] in lifecycle.INVOICE_STATES]
+
+
+def _split_amount(string, help_text):
+    """An amount of the avance immédiate split (stored, for the analysis)."""
+    return fields.Monetary(
+        string=string,
+        compute="_compute_l10n_fr_aici_split",
+        store=True,
+        currency_field="company_currency_id",
+        help=help_text,
+    )
 
 
 class AccountMove(models.Model):
@@ -300,6 +311,7 @@ class AccountMove(models.Model):
         partner = self._l10n_fr_aici_client_partner().sudo()
         company = self.company_id
         intervenant = company._l10n_fr_aici_intervenant_code()
+        deposit, deposit_date = self._l10n_fr_aici_deposit()
         lines = []
         for line in self.invoice_line_ids.filtered(
             lambda invoice_line: invoice_line.display_type == "product"
@@ -329,6 +341,8 @@ class AccountMove(models.Model):
             lines=lines,
             total_ttc=_dec(self.amount_total),
             total_ht=_dec(self.amount_untaxed),
+            deposit_amount=_dec(deposit) if deposit else None,
+            deposit_date=deposit_date,
         )
 
     def _l10n_fr_aici_preflight(self):
@@ -406,6 +420,7 @@ class AccountMove(models.Model):
                 if activation
                 else None
             )
+            messages += move._l10n_fr_aici_deposit_problems()
             for problem in validate_payment_request(
                 move._l10n_fr_aici_payment_request(),
                 today=today,
@@ -627,6 +642,175 @@ class AccountMove(models.Model):
 
     def _l10n_fr_aici_responsible_user(self):
         return self.invoice_user_id or self.env.user
+
+    # ============================================================ money
+    # Who owes what (urssaf/settlement.py): the split of the invoice, the
+    # deposit sent as mntAcompte, and the guard against a client's payment
+    # while Urssaf collects the invoice.
+    l10n_fr_aici_service_month = fields.Date(
+        string="Service Month",
+        compute="_compute_l10n_fr_aici_service_month",
+        store=True,
+        help="Month of the services invoiced (first day of the service period).",
+    )
+    l10n_fr_aici_amount_sent = _split_amount(
+        "Amount Sent to Urssaf",
+        "Total of the invoice, tax included, as sent (or to be sent) to Urssaf.",
+    )
+    l10n_fr_aici_amount_advance = _split_amount(
+        "Immediate Advance (Tax Credit)",
+        "Half of the total, advanced by Urssaf as the client's tax credit.",
+    )
+    l10n_fr_aici_amount_client = _split_amount(
+        "Client's Share",
+        "What the client pays: the total less the advance, deposit included.",
+    )
+    l10n_fr_aici_amount_deposit = _split_amount(
+        "Deposit",
+        "Paid by the client to you before the sending; sent to Urssaf as such.",
+    )
+    l10n_fr_aici_amount_debit = _split_amount(
+        "Debited by Urssaf",
+        "The client's share less the deposit: Urssaf debits it from the "
+        "client's account.",
+    )
+    l10n_fr_aici_transfer_amount = _split_amount(
+        "Urssaf Transfer",
+        "Expected (the total less the deposit), then as reported by Urssaf.",
+    )
+    l10n_fr_aici_transfer_date = fields.Date(
+        string="Urssaf Transfer Date",
+        compute="_compute_l10n_fr_aici_split",
+        store=True,
+        help="Expected from the request's progress, then the date reported by Urssaf.",
+    )
+    l10n_fr_aici_transfer_done = fields.Boolean(
+        string="Transfer Made", compute="_compute_l10n_fr_aici_split", store=True
+    )
+    l10n_fr_aici_live = fields.Boolean(
+        string="Collected by Urssaf",
+        compute="_compute_l10n_fr_aici_live",
+        help="The payment request is at Urssaf, which collects the invoice: the "
+        "client must not pay you meanwhile.",
+    )
+
+    @api.depends("l10n_fr_aici_period_start")
+    def _compute_l10n_fr_aici_service_month(self):
+        for move in self:
+            start = move.l10n_fr_aici_period_start
+            move.l10n_fr_aici_service_month = start and start.replace(day=1)
+
+    @api.depends(
+        "l10n_fr_aici_state",
+        "amount_total",
+        "amount_residual",
+        "l10n_fr_aici_request_id.amount_total",
+        "l10n_fr_aici_request_id.deposit_amount",
+        "l10n_fr_aici_request_id.transfer_amount",
+        "l10n_fr_aici_request_id.transfer_expected_date",
+    )
+    def _compute_l10n_fr_aici_split(self):
+        for move in self:
+            request = move.l10n_fr_aici_request_id
+            applicable = (
+                move.move_type == "out_invoice"
+                and (move.l10n_fr_aici_state or "not_applicable") != "not_applicable"
+            )
+            if request:
+                total, deposit = request.amount_total, request.deposit_amount
+            elif applicable:
+                total = move.amount_total
+                deposit = move._l10n_fr_aici_deposit()[0]
+            else:
+                total = deposit = 0.0
+            split = settlement.split(total, deposit)
+            expected = float(split.transfer)
+            if move.l10n_fr_aici_state in lifecycle.FINAL:
+                expected = 0.0
+            move.update(
+                {
+                    "l10n_fr_aici_amount_sent": float(split.total),
+                    "l10n_fr_aici_amount_advance": float(split.advance),
+                    "l10n_fr_aici_amount_client": float(split.client_share),
+                    "l10n_fr_aici_amount_deposit": float(split.deposit),
+                    "l10n_fr_aici_amount_debit": float(split.client_debit),
+                    "l10n_fr_aici_transfer_amount": request.transfer_amount or expected,
+                    "l10n_fr_aici_transfer_date": request.transfer_expected_date,
+                    "l10n_fr_aici_transfer_done": bool(request.transfer_amount),
+                }
+            )
+
+    @api.depends("l10n_fr_aici_request_id.state")
+    def _compute_l10n_fr_aici_live(self):
+        for move in self:
+            move.l10n_fr_aici_live = (
+                move.l10n_fr_aici_request_id.state in settlement.LIVE_STATES
+            )
+
+    def _l10n_fr_aici_deposit(self):
+        """(amount, date) the client already paid on the invoice: payments
+        reconciled with it, sent to Urssaf as a deposit (mntAcompte)."""
+        self.ensure_one()
+        amount, day = 0.0, None
+        receivable = self.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        for partial in receivable.matched_credit_ids:
+            amount += partial.amount
+            day = max(filter(None, [day, partial.credit_move_id.date]))
+        return self.company_currency_id.round(amount), day
+
+    def _l10n_fr_aici_deposit_problems(self):
+        """What prevents sending what the client already paid as a deposit."""
+        self.ensure_one()
+        receivable = self.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        if receivable.matched_credit_ids.credit_move_id.move_id.filtered(
+            lambda move: move.is_invoice(include_receipts=True)
+        ):
+            return [
+                _(
+                    "A credit note is reconciled with this invoice: Urssaf only "
+                    "knows deposits paid by the client. Remove the credit note's "
+                    "reconciliation or issue a new invoice for the amount due."
+                )
+            ]
+        return []
+
+    def _l10n_fr_aici_on_report(self):
+        """Whether the printed invoice carries the avance immédiate block."""
+        self.ensure_one()
+        return self.move_type == "out_invoice" and self.l10n_fr_aici_state in (
+            {"ready", "error", "queued", "to_check", "paid"} | lifecycle.PENDING
+        )
+
+    def _compute_payments_widget_to_reconcile_info(self):
+        result = super()._compute_payments_widget_to_reconcile_info()
+        # No client's payment offered while Urssaf collects the invoice.
+        for move in self.filtered("l10n_fr_aici_live"):
+            move.invoice_outstanding_credits_debits_widget = False
+            move.invoice_has_outstanding = False
+        return result
+
+    def js_assign_outstanding_line(self, line_id):
+        self._l10n_fr_aici_check_no_collection()
+        return super().js_assign_outstanding_line(line_id)
+
+    def _l10n_fr_aici_check_no_collection(self):
+        """Stop a client's payment on invoices that Urssaf collects."""
+        live = self.filtered("l10n_fr_aici_live")
+        if live and not self.env.context.get("l10n_fr_aici_force_payment"):
+            raise UserError(
+                _(
+                    "Urssaf collects %(names)s (payment request in progress): it "
+                    "debits the client's share and transfers the full amount to "
+                    "you. A payment from the client now would be collected twice. "
+                    "If the client did pay you, ask an accounting manager to force "
+                    "the payment with a reason, and have Urssaf cancel the request.",
+                    names=", ".join(live.mapped("name")),
+                )
+            )
 
 
 def _dec(value):

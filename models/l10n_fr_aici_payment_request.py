@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
-from ..urssaf import lifecycle
+from ..urssaf import lifecycle, settlement
 from ..urssaf.catalogues import payment_status_label
 from ..urssaf.client import MAX_IDS_PER_SEARCH
 from ..urssaf.errors import BusinessError, UrssafError
@@ -121,6 +121,39 @@ class L10nFrAiciPaymentRequest(models.Model):
         string="Exchanges",
         groups="l10n_fr_aici.group_aici_manager",
     )
+    # Money (urssaf/settlement.py): the split, the deposit, the bookings.
+    deposit_amount = fields.Monetary(string="Deposit", readonly=True)
+    deposit_date = fields.Date(readonly=True)
+    advance_amount = fields.Monetary(
+        string="Immediate Advance", compute="_compute_split", store=True
+    )
+    client_share = fields.Monetary(
+        string="Client's Share", compute="_compute_split", store=True
+    )
+    client_debit = fields.Monetary(
+        string="Debited by Urssaf", compute="_compute_split", store=True
+    )
+    transfer_expected = fields.Monetary(
+        string="Expected Transfer", compute="_compute_split", store=True
+    )
+    transfer_expected_date = fields.Date(
+        string="Transfer On",
+        compute="_compute_transfer_expected_date",
+        store=True,
+        help="Expected from the request's progress, then the date Urssaf reported.",
+    )
+    clawback_payment_id = fields.Many2one(
+        "account.payment",
+        string="Claw-back",
+        readonly=True,
+        help="The client's share Urssaf took back after an unpaid debit, booked "
+        "in the Urssaf journal and due again by the client on the invoice.",
+    )
+    clawback_closed = fields.Boolean(
+        string="Claw-back Closed",
+        readonly=True,
+        help="Urssaf reported the unpaid share recovered (120).",
+    )
     can_send = fields.Boolean(compute="_compute_lifecycle")
     can_refresh = fields.Boolean(compute="_compute_lifecycle")
     needs_human = fields.Boolean(
@@ -138,6 +171,22 @@ class L10nFrAiciPaymentRequest(models.Model):
         for request in self:
             start = request.period_start
             request.service_month = start.replace(day=1) if start else False
+
+    @api.depends("amount_total", "deposit_amount")
+    def _compute_split(self):
+        for request in self:
+            split = settlement.split(request.amount_total, request.deposit_amount)
+            request.advance_amount = float(split.advance)
+            request.client_share = float(split.client_share)
+            request.client_debit = float(split.client_debit)
+            request.transfer_expected = float(split.transfer)
+
+    @api.depends("state", "state_date", "transfer_date")
+    def _compute_transfer_expected_date(self):
+        for request in self:
+            request.transfer_expected_date = settlement.expected_transfer_date(
+                request.state, request.state_date, request.transfer_date
+            )
 
     @api.depends("state", "urssaf_id")
     def _compute_lifecycle(self):
@@ -158,6 +207,7 @@ class L10nFrAiciPaymentRequest(models.Model):
     @api.model
     def _l10n_fr_aici_values(self, move):
         """What is sent for an invoice, kept on its request."""
+        deposit, deposit_date = move._l10n_fr_aici_deposit()
         return {
             "move_id": move.id,
             "company_id": move.company_id.id,
@@ -168,6 +218,8 @@ class L10nFrAiciPaymentRequest(models.Model):
             "currency_id": move.currency_id.id,
             "amount_total": move.amount_total,
             "amount_untaxed": move.amount_untaxed,
+            "deposit_amount": deposit,
+            "deposit_date": deposit_date,
         }
 
     def _l10n_fr_aici_resync(self):
@@ -478,7 +530,7 @@ class L10nFrAiciPaymentRequest(models.Model):
                     checks_in_state=request.state_checks,
                 )
                 unchanged[next_check] |= request
-                if state == "paid":
+                if info and info.status_code in settlement.TRANSFER_CODES:
                     paid |= request
                 continue
             values = {
@@ -514,7 +566,7 @@ class L10nFrAiciPaymentRequest(models.Model):
                 values["last_error"] = False
             previous = request.state
             request.write(values)
-            if state == "paid":
+            if info.status_code in settlement.TRANSFER_CODES:
                 paid |= request
             if previous != state or intro:
                 body = request._l10n_fr_aici_status_message(info, state)
@@ -523,12 +575,7 @@ class L10nFrAiciPaymentRequest(models.Model):
                     warnings[request] = body
         for next_check, requests in unchanged.items():
             requests.write({"last_sync": now, "next_check": next_check, "failures": 0})
-        for request in paid:
-            registered = request._l10n_fr_aici_register_payment()
-            if registered:
-                messages[request] = " ".join(
-                    filter(None, [messages.get(request), registered])
-                )
+        paid._l10n_fr_aici_settle_all(messages, warnings)
         self._l10n_fr_aici_post(messages)
         for request, body in warnings.items():
             request.move_id._l10n_fr_aici_warn(body)
@@ -600,6 +647,150 @@ class L10nFrAiciPaymentRequest(models.Model):
             "Payment of %(amount)s registered from Urssaf's transfer.",
             amount=format_amount(self.env, amount, self.currency_id),
         )
+
+    # ---------------------------------------------------------------- money
+    def _l10n_fr_aici_settle_all(self, messages, warnings):
+        """Settle these requests, adding to the chatter texts and warnings."""
+        for request in self:
+            booked, todo = request._l10n_fr_aici_settle()
+            for texts, text in ((messages, booked), (warnings, todo)):
+                if text:
+                    texts[request] = " ".join(filter(None, [texts.get(request), text]))
+
+    def _l10n_fr_aici_settle(self):
+        """Book what Urssaf's status calls for (urssaf.settlement.bookings),
+        each booking once: the row lock and the links checked under it keep a
+        later refresh, a retry or a second worker from booking again.
+
+        Returns (text for the chatter, what a human must do) or Nones.
+        """
+        self.ensure_one()
+        if not self.company_id.l10n_fr_aici_payment_journal_id:
+            return None, None
+        if not self._l10n_fr_aici_bookings():
+            return None, None
+        self.flush_recordset()
+        # Waits for a worker booking the same request; under repeatable read
+        # its commit makes ours fail and roll back rather than book twice.
+        self.env.cr.execute(
+            "SELECT id FROM l10n_fr_aici_payment_request WHERE id = %s FOR UPDATE",
+            [self.id],
+        )
+        self.invalidate_recordset(
+            ["payment_id", "clawback_payment_id", "clawback_closed"]
+        )
+        actions = self._l10n_fr_aici_bookings()
+        booked, todo = [], []
+        for action in actions:
+            if action == "transfer":
+                booked.append(self._l10n_fr_aici_register_payment())
+                if not self.payment_id:
+                    break  # nothing received by us: nothing to take back
+            elif action == "clawback":
+                booked.append(self._l10n_fr_aici_book_clawback())
+                todo.append(
+                    self.env._(
+                        "Collect %(amount)s from the client directly (bank transfer, "
+                        "cheque…): Urssaf blocks the client's account for new "
+                        "requests until the share is settled. Then register the "
+                        "client's payment on the invoice.",
+                        amount=format_amount(
+                            self.env, self.move_id.amount_residual, self.currency_id
+                        ),
+                    )
+                )
+            elif action == "close":
+                booked.append(self._l10n_fr_aici_close_clawback())
+        return " ".join(filter(None, booked)) or None, " ".join(todo) or None
+
+    def _l10n_fr_aici_bookings(self):
+        today = fields.Date.context_today(self)
+        return settlement.bookings(
+            self.status_code,
+            transfer_effective=bool(
+                self.transfer_amount
+                and self.transfer_date
+                and self.transfer_date <= today
+            ),
+            transfer_booked=bool(self.payment_id),
+            clawback_booked=bool(self.clawback_payment_id),
+            closed=self.clawback_closed,
+        )
+
+    def _l10n_fr_aici_book_clawback(self):
+        """The client's share Urssaf takes back after an unpaid debit: an
+        outgoing payment to the client in the Urssaf journal (receivable
+        debit, outstanding payments credit), left open on the invoice.
+
+        Urssaf's transfer is un-reconciled from the invoice, matched first with
+        the claw-back, then with the invoice for what it still covers: the
+        invoice shows the client's share as due again.
+        """
+        self.ensure_one()
+        move = self.move_id
+        amount = self.client_debit
+        transfer = self.payment_id
+        receivable = move.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        payment = (
+            self.env["account.payment"]
+            .sudo()
+            .create(
+                {
+                    "payment_type": "outbound",
+                    "partner_type": "customer",
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "journal_id": self.company_id.l10n_fr_aici_payment_journal_id.id,
+                    "amount": amount,
+                    "currency_id": self.currency_id.id,
+                    "date": fields.Date.context_today(self),
+                    "destination_account_id": receivable.account_id[:1].id,
+                    "memo": self.env._(
+                        "Urssaf unpaid debit %(id)s: client's share of %(invoice)s "
+                        "taken back",
+                        id=self.urssaf_id,
+                        invoice=move.name,
+                    ),
+                }
+            )
+        )
+        payment.action_post()
+        self.clawback_payment_id = payment
+        account = receivable.account_id[:1]
+        taken_back = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id == account
+        )
+        received = transfer.move_id.line_ids.filtered(
+            lambda line: line.account_id == account
+        )
+        (received.matched_debit_ids & receivable.matched_credit_ids).unlink()
+        (taken_back + received).reconcile()
+        (received + receivable).reconcile()
+        return self.env._(
+            "Urssaf takes back the client's share of %(amount)s (unpaid debit): "
+            "booked in %(journal)s, due again by the client on this invoice.",
+            amount=format_amount(self.env, amount, self.currency_id),
+            journal=payment.journal_id.name,
+        )
+
+    def _l10n_fr_aici_close_clawback(self):
+        """120: the provider recovered the share; the follow-up ends."""
+        self.ensure_one()
+        self.clawback_closed = True
+        text = self.env._(
+            "Urssaf reports the client's share recovered: the unpaid debit is closed."
+        )
+        if self.move_id.amount_residual:
+            text += " " + self.env._(
+                "Register the client's payment of %(amount)s on the invoice if it "
+                "is not done yet.",
+                amount=format_amount(
+                    self.env, self.move_id.amount_residual, self.currency_id
+                ),
+            )
+        return text
 
     # -------------------------------------------------------------- chatter
     def _l10n_fr_aici_post(self, messages):

@@ -273,6 +273,82 @@ def main(env):
     invoice(jeanne, [(products["menage"], 9)], months=1)  # ready to send
     invoice(paul, [(products["divers"], 1)], months=1)  # no nature: blocked
     invoice(people["sophie"], [(products["menage"], 2)], months=1)  # not active
+
+    # ------------------------------------------------------------------
+    # Who owes what (issue 12): the split with VAT 10 % and 20 %, a deposit,
+    # Urssaf's transfers, an unpaid debit after payment with its claw-back
+    # booked, and a status jumping 50 -> 60 -> 111 between two refreshes.
+    def money_at(days_ago):
+        control(
+            "POST",
+            "/_sandbox/clock",
+            {"now": iso(now - datetime.timedelta(days=days_ago))},
+        )
+
+    def refresh(moves):
+        moves.l10n_fr_aici_request_id._l10n_fr_aici_refresh()
+
+    def outcome(move, **body):
+        urssaf_id = move.l10n_fr_aici_request_id.urssaf_id
+        control("POST", f"/_sandbox/demandePaiement/{urssaf_id}/outcome", body)
+
+    vat = {}
+    for rate in (10, 20):
+        vat[rate] = env["account.tax"].search(
+            [
+                ("company_id", "=", company.id),
+                ("type_tax_use", "=", "sale"),
+                ("amount", "=", rate),
+                ("price_include", "=", False),
+            ],
+            limit=1,
+        ) or env["account.tax"].create(
+            {"name": f"TVA {rate} %", "amount": rate, "company_id": company.id}
+        )
+    start, end = months_back(2)
+    form = Form(env["account.move"].with_context(default_move_type="out_invoice"))
+    form.partner_id = paul
+    form.invoice_date = end
+    form.currency_id = euro
+    for product, quantity, rate in (
+        (products["menage"], 11, 10),
+        (products["info"], 1, 20),
+    ):
+        with form.invoice_line_ids.new() as line:
+            line.product_id = product
+            line.quantity = quantity
+            line.tax_ids.clear()
+            line.tax_ids.add(vat[rate])
+    taxed = form.save()
+    taxed.write({"l10n_fr_aici_period_start": start, "l10n_fr_aici_period_end": end})
+    taxed.action_post()
+    with_deposit = invoice(jeanne, [(products["menage"], 10)])
+    cash = env["account.journal"].search(
+        [("type", "=", "cash"), ("company_id", "=", company.id)], limit=1
+    )
+    env["account.payment.register"].with_context(
+        active_model="account.move", active_ids=with_deposit.ids
+    ).create({"journal_id": cash.id, "amount": 80.0})._create_payments()
+    clawed = invoice(paul, [(products["soutien"], 6)])
+    jumped = invoice(jeanne, [(products["jardin"], 5)])
+    send_at(taxed | with_deposit | clawed, 9)
+    send_at(jumped, 8)
+    outcome(jumped, outcome="unpaid", then="cancel", transfer=True)
+    money_at(3.5)
+    refresh(jumped)  # 50: debited
+    money_at(1)
+    refresh(taxed | with_deposit | clawed)  # 70: paid, transfers registered
+    outcome(clawed, outcome="unpaid")
+    money_at(0)
+    refresh(clawed | jumped)  # 60 and 111: claw-backs booked
+    print(
+        "Demo money:",
+        ", ".join(
+            f"{m.name} {m.l10n_fr_aici_state} residual {m.amount_residual:.2f}"
+            for m in taxed | with_deposit | clawed | jumped
+        ),
+    )
+    # ------------------------------------------------------------------
     env["l10n_fr_aici.payment.request"].search(
         [("company_id", "=", company.id)]
     )._l10n_fr_aici_refresh()

@@ -5,6 +5,7 @@ from . import test_cron_companies
 from . import test_faults
 from . import test_invoice_send
 from . import test_multi_company
+from . import test_money
 from . import test_neutralize
 from . import test_partner_enrolment
 from . import test_client_states

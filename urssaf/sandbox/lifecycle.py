@@ -9,6 +9,9 @@ after that, 50 two days after validation, 70 two days later (paid, with
 * ``cancel``: 110 from the moment it is set (with ``infoRejet``), also after 70;
 * ``unpaid``: 60 one day after the debit (50) or when set if later; then 111
   (``then: "cancel"``) or 120 (``then: "recover"``) one day after that.
+  With ``transfer: true`` Urssaf pays the provider in full all the same, at
+  the moment the normal path would have reached 70 (``infoVirement`` then
+  shows while the status stays 60, 111 or 120).
 
 An outcome set on a request whose status is already final is refused.
 """
@@ -90,10 +93,22 @@ def state(created_at, events, now, amount):
     result = {"code": code, "libelle": PAYMENT_STATUSES.get(code, code)}
     if code in ("40", "110") and rejection:
         result["infoRejet"] = rejection
-    paid = [entry for entry in reached if entry[1] == "70"]
+    paid = [entry[0] for entry in reached if entry[1] == "70"]
+    paid += [
+        moment
+        for moment in _forced_transfer(created_at, events)
+        if moment <= now and status_in(entries, moment) not in ("40", "110")
+    ]
     if paid:
         result["infoVirement"] = {
             "mntVirement": amount,
-            "dateVirement": paid[0][0].strftime("%Y-%m-%dT00:00:00Z"),
+            "dateVirement": min(paid).strftime("%Y-%m-%dT00:00:00Z"),
         }
     return result
+
+
+def _forced_transfer(created_at, events):
+    """When Urssaf pays despite an unpaid debit (``transfer: true``)."""
+    if any(e["kind"] == "unpaid" and e.get("transfer") for e in events):
+        return [base_timeline(created_at)[-1][0]]
+    return []

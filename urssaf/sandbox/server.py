@@ -52,13 +52,14 @@ Control API (unauthenticated, JSON in and out)
   ``refuse`` -> 40 now (``code`` REGUL_*/CONTEST_*, default ``CONTEST_AUTRE``);
   ``cancel`` -> 110 now (``code`` ANNUL_*, default ``ANNUL_AUTRE``), also after 70;
   ``unpaid`` -> 60 one day after the debit (50) or now if later, then 111
-  (``then: "cancel"``) or 120 (``then: "recover"``) one day later.
+  (``then: "cancel"``) or 120 (``then: "recover"``) one day later;
+  ``"transfer": true``: Urssaf pays the provider in full all the same.
   409 if the request is already in a final status (40, 110, 111, 112, 120).
 * ``GET /_sandbox/demandePaiement`` -- every stored (accepted) payment request with
   its current status.
 * Normal lifecycle (sandbox clock): 10 at creation, 20 after 1 h, 30 48 h later,
   50 two days later, 70 two days later with ``infoVirement`` (``mntVirement`` =
-  ``mntFactureTTC``, ``dateVirement`` = that day).
+  ``mntFactureTTC`` less ``mntAcompte``, ``dateVirement`` = that day).
 * ``POST /_sandbox/faults`` body ``{"operation": "token" | "register" | "status" |
   "submit" | "search" | "*", "kind": "latency" | "http_500" | "http_503" |
   "expire_token" | "drop_after_commit" | "malformed" | "business_error",
@@ -684,7 +685,8 @@ class SandboxServer:
             from_iso(row["created_at"]),
             self.store.events(row["id_demande"]),
             self.clock.now(),
-            body["mntFactureTTC"],
+            # The deposit the client paid the provider is not transferred.
+            round(body["mntFactureTTC"] - body.get("mntAcompte", 0), 2),
         )
         info = {
             "idDemandePaiement": row["id_demande"],
@@ -844,6 +846,8 @@ class SandboxServer:
                 raise ControlError(400, "then must be cancel or recover")
             if then:
                 event["then"] = then
+            if body.get("transfer"):
+                event["transfer"] = True
         with self.store.lock:
             current = self._info(row)["statut"]["code"]
             if current in lifecycle.FINAL:
