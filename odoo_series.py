@@ -9,6 +9,20 @@ from odoo import release
 
 ODOO_MAJOR = release.version_info[0]
 
+if ODOO_MAJOR >= 19:
+    from odoo.fields import Domain
+
+    def domain_or(domains):
+        """Any of these domains (19.0: ``Domain``; ``odoo.osv`` is deprecated)."""
+        return Domain.OR(domains)
+
+else:
+    from odoo.osv import expression
+
+    def domain_or(domains):
+        """Any of these domains (18.0: ``odoo.osv.expression``)."""
+        return expression.OR(domains)
+
 
 def report_cron_progress(env, done, remaining):
     """Tell Odoo's scheduler how far a job is, so that it runs again at once while
@@ -16,9 +30,33 @@ def report_cron_progress(env, done, remaining):
     also commits, as each batch of these jobs does anyway)."""
     cron = env["ir.cron"]
     if ODOO_MAJOR >= 19:
-        cron._commit_progress(done, remaining=remaining)
+        # Outside a scheduled run (a test, a shell) it would only commit.
+        if env.context.get("ir_cron_progress_id"):
+            cron._commit_progress(done, remaining=remaining)
     else:
         cron._notify_progress(done=done, remaining=remaining)
+
+
+def user_groups_field(env):
+    """The name of a user's groups (18.0: ``groups_id``; 19.0: ``group_ids``)."""
+    return "group_ids" if "group_ids" in env["res.users"]._fields else "groups_id"
+
+
+def partner_mobile_field(env):
+    """Where a contact's mobile number is kept (19.0 has ``phone`` only)."""
+    return "mobile" if "mobile" in env["res.partner"]._fields else "phone"
+
+
+def product_uom_values(env, uom):
+    """Units of a new product (18.0 also has a purchase unit, 19.0 not)."""
+    values = {"uom_id": uom.id}
+    if "uom_po_id" in env["product.product"]._fields:
+        values["uom_po_id"] = uom.id
+    return values
+
+
+def company_siret_field(env):
+    return "siret" if "siret" in env["res.company"]._fields else "company_registry"
 
 
 def partner_mobile(partner):

@@ -1,9 +1,9 @@
 import unicodedata
 
 from odoo import api, fields, models
-from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..odoo_series import domain_or
 from ..urssaf import insee
 
 _KINDS = [
@@ -66,7 +66,7 @@ class L10nFrAiciInseeCommune(models.Model):
         text = value.strip()
         if not text:
             return super()._search_display_name(operator, value)
-        return expression.OR(
+        return domain_or(
             [
                 [("search_key", "ilike", search_key(text))],
                 [("code", "=ilike", text.upper() + "%")],

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
+from ..odoo_series import report_cron_progress
 from ..urssaf import lifecycle, settlement
 from ..urssaf.catalogues import payment_status_label
 from ..urssaf.client import MAX_IDS_PER_SEARCH
@@ -850,9 +851,7 @@ class L10nFrAiciPaymentRequest(models.Model):
         queued = self.search(queued_domain, limit=batch_limit, order="id")
         (to_check | queued)._l10n_fr_aici_by_company("_l10n_fr_aici_process_due")
         remaining = self.search_count(check_domain) + self.search_count(queued_domain)
-        self.env["ir.cron"]._notify_progress(
-            done=len(to_check) + len(queued), remaining=remaining
-        )
+        report_cron_progress(self.env, len(to_check) + len(queued), remaining)
 
     def _l10n_fr_aici_process_due(self, client):
         """Reconcile the uncertain sendings, then send the queued requests."""
@@ -885,4 +884,4 @@ class L10nFrAiciPaymentRequest(models.Model):
         requests = self.search(domain, limit=batch_limit, order="next_check, id")
         requests._l10n_fr_aici_by_company("_l10n_fr_aici_refresh")
         remaining = self.search_count(domain) if len(requests) == batch_limit else 0
-        self.env["ir.cron"]._notify_progress(done=len(requests), remaining=remaining)
+        report_cron_progress(self.env, len(requests), remaining)

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
-from ..odoo_series import company_siret, report_cron_progress
+from ..odoo_series import ODOO_MAJOR, company_siret, report_cron_progress
 from ..urssaf.attestation import (
     advance_window,
     calendar_window,
@@ -79,13 +79,21 @@ class L10nFrAiciTaxAttestation(models.Model):
     generated_date = fields.Datetime(string="Generated on", readonly=True)
     sent_date = fields.Datetime(string="Sent on", readonly=True)
 
-    _sql_constraints = [
-        (
-            "version_unique",
+    # One attestation per client, year and version: a Constraint on 19.0, which
+    # refuses the _sql_constraints of 18.0.
+    if ODOO_MAJOR >= 19:
+        _version_unique = models.Constraint(
             "unique(company_id, partner_id, year, version)",
             "A client has one attestation per year and version.",
-        ),
-    ]
+        )
+    else:
+        _sql_constraints = [
+            (
+                "version_unique",
+                "unique(company_id, partner_id, year, version)",
+                "A client has one attestation per year and version.",
+            ),
+        ]
 
     @api.depends("partner_id", "year", "version")
     def _compute_name(self):

@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date, format_datetime
 
-from ..odoo_series import partner_mobile
+from ..odoo_series import partner_mobile, report_cron_progress
 from ..urssaf import insee
 from ..urssaf.catalogues import (
     ACTION_ENROL,
@@ -960,7 +960,7 @@ class ResPartner(models.Model):
             partners._l10n_fr_aici_refresh_status()
         self._l10n_fr_aici_alert_long_waits()
         remaining = self.search_count(domain) if len(partners) == batch_size else 0
-        self.env["ir.cron"]._notify_progress(done=len(partners), remaining=remaining)
+        report_cron_progress(self.env, len(partners), remaining)
 
     @api.model
     def _l10n_fr_aici_alert_long_waits(self):

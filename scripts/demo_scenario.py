@@ -12,6 +12,11 @@ import urllib.request
 from odoo import fields
 from odoo.tests import Form
 
+from odoo.addons.l10n_fr_aici.odoo_series import (
+    partner_mobile_field,
+    product_uom_values,
+)
+
 SANDBOX_URL = "http://127.0.0.1:8099"
 CLIENT_ID, CLIENT_SECRET = "demo-client", "demo-secret"
 
@@ -88,7 +93,7 @@ def main(env):
             "company_id": company.id,
         }
         if hourly:
-            values.update(uom_id=hour.id, uom_po_id=hour.id)
+            values.update(product_uom_values(env, hour))
         products[key] = env["product.product"].create(values)
 
     def client(first, last, suffix, **extra):
@@ -143,7 +148,7 @@ def main(env):
             "zip": "69007",
             "city": "Lyon",
             "email": "marc+sap@example.fr",
-            "mobile": "06 98 76 54 32",
+            partner_mobile_field(env): "06 98 76 54 32",
         }
     )
     marc.action_aici_prefill()

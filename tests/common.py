@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 from odoo import fields
 from odoo.tests import Form, TransactionCase, common, new_test_user
 
+from ..odoo_series import ODOO_MAJOR, product_uom_values, user_groups_field
 from ..urssaf.client import TOKEN_CACHE
 from ..urssaf.sandbox.server import SandboxServer
 
@@ -153,6 +154,20 @@ class AiciSandboxCase(AiciSandboxMixin, TransactionCase):
         # every rolled-back test.
         self.sandbox.control("POST", "/_sandbox/reset")
 
+    @classmethod
+    def add_group(cls, user, xmlid):
+        """Give ``user`` a group, whatever the series calls the field."""
+        user[user_groups_field(cls.env)] |= cls.env.ref(xmlid)
+
+    def run_scheduled(self, cron):
+        """Run a scheduled action as Odoo's runner does. On 19.0 it runs in a
+        cursor of its own, which must see this test's data."""
+        if ODOO_MAJOR >= 19:
+            with self.enter_registry_test_mode():
+                cron.method_direct_trigger()
+        else:
+            cron.method_direct_trigger()
+
     def sandbox_calls(self, operation=None):
         calls = self.sandbox.control("GET", "/_sandbox/calls")
         return [c for c in calls if operation is None or c["operation"] == operation]
@@ -200,8 +215,7 @@ class AiciSandboxCase(AiciSandboxMixin, TransactionCase):
             {
                 "name": name,
                 "type": "service",
-                "uom_id": uom.id,
-                "uom_po_id": uom.id,
+                **product_uom_values(cls.env, uom),
                 "list_price": 25.0,
                 "taxes_id": [fields.Command.clear()],
                 "l10n_fr_aici_nature_code": nature,

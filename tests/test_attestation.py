@@ -9,6 +9,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools.pdf import PdfFileReader
 
+from ..models import l10n_fr_aici_tax_attestation as attestation_module
+from ..odoo_series import company_siret_field, product_uom_values
+
 D = datetime.date
 YEAR = 2025
 
@@ -34,7 +37,7 @@ class AttestationMixin:
                 "street": "12 rue de la République",
                 "zip": "69002",
                 "city": "Lyon",
-                "siret": "55210055400013",
+                company_siret_field(cls.env): "55210055400013",
                 "l10n_fr_aici_declaration_number": "SAP552100554",
                 "l10n_fr_aici_declaration_date": D(2020, 2, 3),
             }
@@ -56,8 +59,7 @@ class AttestationMixin:
             {
                 "name": "Ménage à domicile",
                 "type": "service",
-                "uom_id": hour.id,
-                "uom_po_id": hour.id,
+                **product_uom_values(cls.env, hour),
                 "list_price": 30.0,
                 "taxes_id": [fields.Command.clear()],
                 "l10n_fr_aici_nature_code": "60",
@@ -340,13 +342,13 @@ class TestAttestation(AttestationMixin, TransactionCase):
             "the generation job is woken up",
         )
         progress = []
-        original = type(self.env["ir.cron"])._notify_progress
+        original = attestation_module.report_cron_progress
 
-        def notify(cron_self, *, done, remaining, deactivate=False):
+        def notify(env, done, remaining):
             progress.append((done, remaining))
-            return original(cron_self, done=done, remaining=remaining)
+            return original(env, done, remaining)
 
-        self.patch(type(self.env["ir.cron"]), "_notify_progress", notify)
+        self.patch(attestation_module, "report_cron_progress", notify)
         self.env["l10n_fr_aici.tax.attestation"]._cron_aici_attestations()
         self.assertEqual(records.state, "done")
         self.assertEqual(progress, [(1, 0)])
@@ -368,11 +370,9 @@ class TestAttestation(AttestationMixin, TransactionCase):
         )
         progress = []
         self.patch(
-            type(self.env["ir.cron"]),
-            "_notify_progress",
-            lambda _self, *, done, remaining, deactivate=False: progress.append(
-                (done, remaining)
-            ),
+            attestation_module,
+            "report_cron_progress",
+            lambda _env, done, remaining: progress.append((done, remaining)),
         )
         model = self.env["l10n_fr_aici.tax.attestation"]
         model._cron_aici_attestations(batch_limit=2)

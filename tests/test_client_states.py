@@ -4,6 +4,7 @@ from odoo import SUPERUSER_ID, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged, users
 
+from ..odoo_series import partner_mobile_field
 from ..urssaf.catalogues import CLIENT_STATES
 from .common import AiciSandboxCase
 
@@ -203,7 +204,7 @@ class TestClientStates(AiciSandboxCase):
             {
                 "name": "Émilie ROUX",
                 "email": "emilie.roux@example.fr",
-                "mobile": "06 12 34 56 78",
+                partner_mobile_field(self.env): "06 12 34 56 78",
                 "street": "3 rue de la République",
                 "zip": "69001",
                 "city": "Lyon",
@@ -232,10 +233,11 @@ class TestClientStates(AiciSandboxCase):
         partner.email = "roux@example.net"
         self.assertEqual(partner.l10n_fr_aici_email, "urssaf.emilie@example.fr")
         # A value Urssaf would refuse is not copied.
+        mobile = partner_mobile_field(self.env)
         partner.l10n_fr_aici_mobile = False
-        partner.mobile = "06 12 34 56 78"
+        partner[mobile] = "06 12 34 56 78"
         partner.l10n_fr_aici_mobile = "0612345678"
-        partner.mobile = "04 78 00 00 00"
+        partner[mobile] = "04 78 00 00 00"
         self.assertEqual(partner.l10n_fr_aici_mobile, "0612345678")
 
     # --- activities -------------------------------------------------------------

@@ -44,7 +44,7 @@ class TestCronCompanies(AiciSandboxCase):
 
     def run_job(self, xmlid):
         # As Odoo runs it: the cron's user (OdooBot), its default language.
-        self.env.ref(xmlid).with_context(lang="en_US").method_direct_trigger()
+        self.run_scheduled(self.env.ref(xmlid).with_context(lang="en_US"))
 
     def test_send_job_keeps_each_company_apart(self):
         move_a = self.invoice(self.client)

@@ -84,7 +84,7 @@ class TestFaults(AiciSandboxCase):
             [("state", "in", ("to_check", "queued"))]
         ).write({"next_check": fields.Datetime.now()})
         # Through the scheduled action itself, as Odoo's cron runner does.
-        self.env.ref("l10n_fr_aici.ir_cron_aici_send").method_direct_trigger()
+        self.run_scheduled(self.env.ref("l10n_fr_aici.ir_cron_aici_send"))
 
     def test_connection_dropped_after_commit(self):
         move = self.invoice(self.client)

@@ -22,7 +22,7 @@ class TestInvoiceSend(AiciSandboxCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.product = cls.service_product()
-        cls.env.user.groups_id |= cls.env.ref("l10n_fr_aici.group_aici_manager")
+        cls.add_group(cls.env.user, "l10n_fr_aici.group_aici_manager")
 
     def setUp(self):
         super().setUp()
@@ -63,7 +63,7 @@ class TestInvoiceSend(AiciSandboxCase):
             self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]),
             "the sending job is triggered at once",
         )
-        cron.method_direct_trigger()
+        self.run_scheduled(cron)
         self.assertEqual(move.l10n_fr_aici_state, "sent")
         self.assertTrue(move.l10n_fr_aici_request_id.urssaf_id)
 

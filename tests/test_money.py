@@ -33,6 +33,13 @@ class TestMoney(AiciSandboxCase):
                 ("id", "!=", cls.journal.id),
             ],
             limit=1,
+        ) or cls.env["account.journal"].create(
+            {
+                "name": "Caisse",
+                "type": "cash",
+                "code": "CSH9",
+                "company_id": cls.company.id,
+            }
         )
         cls.company.l10n_fr_aici_payment_journal_id = cls.journal
         cls.vat = {
@@ -473,8 +480,10 @@ class TestMoney(AiciSandboxCase):
         )
         html = report._render_qweb_html("account.report_invoice", stranger.ids)[0]
         self.assertNotIn(b"l10n_fr_aici_block", html)
-        if not shutil.which("pdftotext") or not report.get_wkhtmltopdf_state() == "ok":
-            return
+        # The PDF itself is checked too: scripts/test installs wkhtmltopdf and
+        # poppler-utils (pdftotext); without them this test fails, never skips.
+        self.assertTrue(shutil.which("pdftotext"), "pdftotext (poppler-utils) missing")
+        self.assertEqual(report.get_wkhtmltopdf_state(), "ok", "wkhtmltopdf missing")
         # wkhtmltopdf would fetch the style sheets from this very server, whose
         # asset bundles wait for the test's transaction: point it elsewhere
         # (refused at once, the text is laid out without styles).

@@ -4,6 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from ..odoo_series import partner_mobile_field
 from ..urssaf.catalogues import ERROR_CODES, error_info
 from .common import AiciSandboxCase
 
@@ -194,7 +195,7 @@ class TestPartnerEnrolment(AiciSandboxCase):
                 "zip": "75016",
                 "city": "Paris",
                 "email": "paul.dupont+sap@example.fr",
-                "mobile": "06 11 22 33 44",
+                partner_mobile_field(self.env): "06 11 22 33 44",
             }
         )
         partner.with_user(self.manager).action_aici_prefill()

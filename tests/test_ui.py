@@ -9,9 +9,8 @@ class TestUi(AiciSandboxCase, HttpCase):
 
     def setUp(self):
         super().setUp()
-        self.env.ref("base.user_admin").groups_id |= self.env.ref(
-            "l10n_fr_aici.group_aici_manager"
-        )
+        admin = self.env.ref("base.user_admin")
+        self.add_group(admin, "l10n_fr_aici.group_aici_manager")
 
     def test_send_from_the_invoice_form(self):
         client = self.active_client()

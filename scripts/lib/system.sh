@@ -13,6 +13,7 @@
 #   a C compiler and Python's headers, to build
 #   the few Odoo requirements that ship no wheel  build-essential python3-dev
 #   Chromium (browser tours), for tests only      chromium
+#   pdftotext (PDF text checks), for tests only   poppler-utils
 
 _python_headers_present() {
     python3 -c 'import os, sysconfig, sys
@@ -48,6 +49,9 @@ missing_system_packages() {
     fi
     if [ "$mode" = test ] && ! _chromium_present; then
         need+=(chromium)
+    fi
+    if [ "$mode" = test ] && ! command -v pdftotext >/dev/null 2>&1; then
+        need+=(poppler-utils)
     fi
     echo "${need[*]}"
 }
