@@ -21,6 +21,7 @@
         "report/l10n_fr_aici_tax_attestation_report.xml",
         "wizards/l10n_fr_aici_attestation_wizard_views.xml",
         "wizards/l10n_fr_aici_enrolment_wizard_views.xml",
+        "wizards/l10n_fr_aici_exclude_wizard_views.xml",
         "views/l10n_fr_aici_exchange_views.xml",
         "views/l10n_fr_aici_payment_request_views.xml",
         "views/res_partner_views.xml",

@@ -1,13 +1,14 @@
 import logging
+from datetime import timedelta
 from decimal import Decimal
 
 import psycopg2
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import mute_logger
+from odoo.tools import format_amount, format_date, format_datetime, mute_logger
 
-from ..urssaf import lifecycle, settlement
+from ..urssaf import catalogues, lifecycle, settlement
 from ..urssaf.client import MAX_REQUESTS_PER_SUBMISSION
 from ..urssaf.data_types import PaymentRequest, ServiceLine
 from ..urssaf.tracking import chunks, default_period
@@ -24,6 +25,7 @@ _logger = logging.getLogger(__name__)
 # stored and computed from both, so filters, group-by and pivot work, and
 # requests change without any account.move.write.
 AICI_READINESS = [s for s in AICI_STATES if s[0] in lifecycle.INVOICE_STATES]
+AICI_CLOSURES = [s for s in AICI_STATES if s[0] in lifecycle.CLOSURES]
 
 
 def _split_amount(string, help_text):
@@ -74,8 +76,65 @@ class AccountMove(models.Model):
         store=True,
         copy=False,
         index=True,
+        group_expand="_l10n_fr_aici_group_states",
         help="Before any sending: whether the invoice can be sent. Afterwards: "
-        "the status of its current Urssaf payment request.",
+        "the status of its current Urssaf payment request, unless the invoice "
+        "was corrected or billed outside the avance immédiate.",
+    )
+    l10n_fr_aici_closure = fields.Selection(
+        AICI_CLOSURES,
+        string="Avance Immédiate Closed",
+        copy=False,
+        readonly=True,
+        help="Corrected: replaced by a credit note and a new invoice after a "
+        "refusal or a cancellation. Outside the avance immédiate: the client "
+        "pays the whole invoice directly.",
+    )
+    l10n_fr_aici_closure_reason = fields.Text(
+        string="Reason for Billing Outside", copy=False, readonly=True
+    )
+    l10n_fr_aici_replaces_id = fields.Many2one(
+        "account.move",
+        string="Replaces",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="The invoice refused or cancelled at Urssaf that this one corrects.",
+    )
+    l10n_fr_aici_replaced_by_id = fields.Many2one(
+        "account.move",
+        string="Replaced By",
+        copy=False,
+        readonly=True,
+        help="The new invoice that corrects this one.",
+    )
+    l10n_fr_aici_next_step = fields.Text(
+        string="What Happens Next", compute="_compute_l10n_fr_aici_next_step"
+    )
+    l10n_fr_aici_next_step_level = fields.Selection(
+        [
+            ("info", "Information"),
+            ("success", "Done"),
+            ("warning", "Warning"),
+            ("danger", "To handle"),
+        ],
+        compute="_compute_l10n_fr_aici_next_step",
+        export_string_translation=False,
+    )
+    l10n_fr_aici_refusal = fields.Text(
+        string="Reason Given",
+        compute="_compute_l10n_fr_aici_next_step",
+        help="Why the client refused or contested, or why Urssaf cancelled, "
+        "as Urssaf reported it, with its explanation.",
+    )
+    l10n_fr_aici_can_correct = fields.Boolean(
+        compute="_compute_l10n_fr_aici_next_step", export_string_translation=False
+    )
+    l10n_fr_aici_can_exclude = fields.Boolean(
+        compute="_compute_l10n_fr_aici_next_step", export_string_translation=False
+    )
+    l10n_fr_aici_can_resume = fields.Boolean(
+        compute="_compute_l10n_fr_aici_next_step", export_string_translation=False
     )
     l10n_fr_aici_last_error = fields.Text(
         string="Last Urssaf Error", compute="_compute_l10n_fr_aici_flags"
@@ -114,12 +173,23 @@ class AccountMove(models.Model):
         groups="l10n_fr_aici.group_aici_manager",
     )
 
-    @api.depends("l10n_fr_aici_request_ids.state", "l10n_fr_aici_readiness")
+    @api.depends(
+        "l10n_fr_aici_request_ids.state",
+        "l10n_fr_aici_readiness",
+        "l10n_fr_aici_closure",
+    )
     def _compute_l10n_fr_aici_state(self):
         for move in self:
             request = move.l10n_fr_aici_request_ids.sorted("id")[-1:]  # newest
             move.l10n_fr_aici_request_id = request
-            move.l10n_fr_aici_state = request.state or move.l10n_fr_aici_readiness
+            move.l10n_fr_aici_state = lifecycle.invoice_state(
+                move.l10n_fr_aici_readiness, request.state, move.l10n_fr_aici_closure
+            )
+
+    @api.model
+    def _l10n_fr_aici_group_states(self, states, domain):
+        """Group-by in the order of an invoice's life, without empty groups."""
+        return [state for state in lifecycle.STATES if state in states]
 
     @api.depends(
         "l10n_fr_aici_state",
@@ -146,6 +216,222 @@ class AccountMove(models.Model):
             move.l10n_fr_aici_needs_human = state in lifecycle.NEEDS_HUMAN
             move.l10n_fr_aici_to_send = state in lifecycle.TO_SEND
             move.l10n_fr_aici_pending = state in lifecycle.PENDING
+
+    @api.depends(
+        "l10n_fr_aici_state",
+        "l10n_fr_aici_last_error",
+        "l10n_fr_aici_closure_reason",
+        "l10n_fr_aici_replaced_by_id",
+        "l10n_fr_aici_request_id.cancel_requested",
+        "l10n_fr_aici_request_id.status_code",
+        "l10n_fr_aici_request_id.state_date",
+        "l10n_fr_aici_request_id.next_check",
+        "l10n_fr_aici_request_id.payment_id",
+        "l10n_fr_aici_request_id.transfer_amount",
+        "l10n_fr_aici_request_id.rejection_code",
+        "l10n_fr_aici_request_id.rejection_comment",
+        "l10n_fr_aici_transfer_amount",
+        "l10n_fr_aici_transfer_date",
+    )
+    def _compute_l10n_fr_aici_next_step(self):
+        for move in self:
+            request = move.l10n_fr_aici_request_id
+            state = move.l10n_fr_aici_state or "not_applicable"
+            known = bool(request.urssaf_id)
+            # Urssaf paid (reported or booked): a credit note is not the way.
+            booked = bool(request.payment_id or request.transfer_amount)
+            resumable = lifecycle.is_sendable(
+                request.state or move.l10n_fr_aici_readiness, known
+            )
+            step = catalogues.invoice_next_step(
+                state,
+                cancel_requested=request.cancel_requested,
+                unknown_status=bool(
+                    request.status_code
+                    and request.status_code not in lifecycle.STATUS_STATES
+                ),
+                transfer_booked=booked,
+                resumable=resumable,
+            )
+            applicable = move.move_type == "out_invoice" and move.state == "posted"
+            actions = step.actions if applicable else ()
+            move.l10n_fr_aici_next_step = (
+                move._l10n_fr_aici_step_text(step.code) if applicable else False
+            )
+            move.l10n_fr_aici_next_step_level = step.level
+            move.l10n_fr_aici_can_correct = (
+                catalogues.ACTION_CORRECT in actions
+                and lifecycle.can_correct(state, booked)
+            )
+            move.l10n_fr_aici_can_exclude = (
+                catalogues.ACTION_EXCLUDE in actions
+                and lifecycle.can_exclude(state, known)
+                and not booked
+            )
+            move.l10n_fr_aici_can_resume = catalogues.ACTION_RESUME in actions
+            move.l10n_fr_aici_refusal = (
+                move._l10n_fr_aici_refusal_text() if request.rejection_code else False
+            )
+
+    def _l10n_fr_aici_refusal_text(self):
+        """The reason Urssaf reported, its explanation and what to do."""
+        self.ensure_one()
+        request = self.l10n_fr_aici_request_id
+        lines = [
+            self.env._(
+                "%(reason)s (code %(code)s).",
+                reason=catalogues.rejection_label(request.rejection_code),
+                code=request.rejection_code,
+            )
+        ]
+        if request.rejection_comment:
+            lines.append(
+                self.env._(
+                    "Client's comment: %(comment)s", comment=request.rejection_comment
+                )
+            )
+        lines.append(catalogues.rejection_advice(request.rejection_code))
+        return "\n".join(lines)
+
+    def _l10n_fr_aici_step_text(self, code):
+        """The sentence of a step (``urssaf.catalogues.INVOICE_NEXT_STEPS``)."""
+        self.ensure_one()
+        _ = self.env._
+        request = self.l10n_fr_aici_request_id
+        currency = self.company_currency_id
+
+        def money(amount):
+            return format_amount(self.env, amount or 0.0, currency)
+
+        def day(value):
+            return format_date(self.env, value) if value else "?"
+
+        def when(value):
+            return format_datetime(self.env, value, dt_format="short") if value else "?"
+
+        state_since = request.state_date or request.sent_date
+        texts = {
+            "not_applicable": lambda: "",
+            "send": lambda: _(
+                "Ready to send. Check the service period below, then click "
+                "'Send to Urssaf': Urssaf asks the client to validate the request "
+                "within 48 hours in their particulier.urssaf.fr space. If the "
+                "client pays this invoice directly, click 'Bill outside the "
+                "avance immédiate'."
+            ),
+            "fix_and_send": lambda: _(
+                "To fix before sending: %(problems)s Then click 'Send to Urssaf' "
+                "again. If the invoice itself is wrong, reset it to draft, correct "
+                "it and confirm it again; if the client pays directly, click 'Bill "
+                "outside the avance immédiate'.",
+                problems=self.l10n_fr_aici_last_error or "",
+            ),
+            "queued": lambda: _(
+                "Queued: the scheduled job sends it to Urssaf (next attempt: "
+                "%(when)s). You can also click 'Send to Urssaf' now.",
+                when=when(request.next_check) if request.next_check else _("soon"),
+            ),
+            "being_confirmed": lambda: _(
+                "The outcome of the sending is being confirmed with Urssaf (its "
+                "answer did not reach us). Nothing to do: Urssaf is asked again "
+                "automatically (next check: %(when)s) and the invoice is never "
+                "sent twice.",
+                when=when(request.next_check),
+            ),
+            "cancellation_requested": lambda: _(
+                "Cancellation requested: ask Urssaf to cancel payment request "
+                "%(number)s (the API offers no cancellation). The invoice waits "
+                "here until Urssaf reports the request cancelled; you can then "
+                "correct it.",
+                number=request.urssaf_id or "?",
+            ),
+            "unknown_status": lambda: _(
+                "Urssaf reported a status this module does not know (%(code)s "
+                "%(label)s). Contact Urssaf with payment request number "
+                "%(number)s; the status is checked again automatically.",
+                code=request.status_code or "",
+                label=request.status_label or "",
+                number=request.urssaf_id or "?",
+            ),
+            "client_notified": lambda: _(
+                "Urssaf integrated payment request %(number)s on %(date)s and "
+                "notifies the client, who then has 48 hours to validate it. "
+                "Nothing to do.",
+                number=request.urssaf_id or "?",
+                date=day(request.sent_date),
+            ),
+            "client_validates": lambda: _(
+                "Waiting for the client: they validate or refuse the request in "
+                "their particulier.urssaf.fr space, by %(deadline)s; without an "
+                "answer Urssaf validates it. Nothing to do.",
+                deadline=when(state_since and state_since + timedelta(hours=48)),
+            ),
+            "urssaf_debits": lambda: _(
+                "Validated. Urssaf debits the client's share (%(debit)s) and "
+                "transfers %(transfer)s to you, expected around %(date)s. Nothing "
+                "to do.",
+                debit=money(self.l10n_fr_aici_amount_debit),
+                transfer=money(self.l10n_fr_aici_transfer_amount),
+                date=day(self.l10n_fr_aici_transfer_date),
+            ),
+            "urssaf_transfers": lambda: _(
+                "Debited from the client. Urssaf transfers %(transfer)s to you, "
+                "expected around %(date)s. Nothing to do.",
+                transfer=money(self.l10n_fr_aici_transfer_amount),
+                date=day(self.l10n_fr_aici_transfer_date),
+            ),
+            "paid": lambda: _(
+                "Paid: Urssaf transferred %(transfer)s on %(date)s. Nothing more "
+                "to do.",
+                transfer=money(self.l10n_fr_aici_transfer_amount),
+                date=day(request.transfer_date or self.l10n_fr_aici_transfer_date),
+            ),
+            "unpaid": lambda: _(
+                "Unpaid: Urssaf could not debit the client's share and takes it "
+                "back from you. The client's share (%(share)s) is due again on "
+                "this invoice: contact the client. Urssaf reports when it is "
+                "recovered.",
+                share=money(self.l10n_fr_aici_amount_client),
+            ),
+            "recovered": lambda: _(
+                "Urssaf recovered the unpaid share from the client. Nothing more to do."
+            ),
+            "refused": lambda: _(
+                "The client refused the request on %(date)s (reason below). "
+                "Click 'Correct the invoice': a credit note cancels it and a new "
+                "draft is created, to fix and send. If the client pays you "
+                "directly, click 'Bill outside the avance immédiate'.",
+                date=day(state_since),
+            ),
+            "cancelled": lambda: _(
+                "Urssaf cancelled the request on %(date)s. Click 'Correct the "
+                "invoice' to issue a credit note and a new draft to send, or "
+                "'Bill outside the avance immédiate' if the client pays you "
+                "directly.",
+                date=day(state_since),
+            ),
+            "cancelled_after_transfer": lambda: _(
+                "Urssaf cancelled the request after transferring %(transfer)s to "
+                "you, and takes that transfer back. Contact Urssaf with payment "
+                "request number %(number)s before issuing a credit note.",
+                transfer=money(request.transfer_amount),
+                number=request.urssaf_id or "?",
+            ),
+            "corrected": lambda: _(
+                "Corrected: credit note %(refund)s cancels this invoice and "
+                "%(new)s replaces it.",
+                refund=", ".join(self.reversal_move_ids.mapped("name")) or "?",
+                new=self.l10n_fr_aici_replaced_by_id.name or _("a new draft invoice"),
+            ),
+            "excluded": lambda: _(
+                "Billed outside the avance immédiate: the client pays the whole "
+                "invoice directly. Reason: %(reason)s",
+                reason=self.l10n_fr_aici_closure_reason or "",
+            ),
+        }
+        if code == "fix_and_send" and not self.l10n_fr_aici_last_error:
+            code = "send"
+        return texts.get(code, texts["fix_and_send"])()
 
     def _l10n_fr_aici_search_states(self, operator, value, states):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -212,8 +498,9 @@ class AccountMove(models.Model):
                     "Invoices %(names)s were sent to Urssaf as payment requests and "
                     "cannot be reset to draft. A cancellation must be requested from "
                     "Urssaf (there is no cancellation through the API): use "
-                    "'Request Cancel' once done; the invoice stays 'to check' until "
-                    "Urssaf reports it cancelled, then issue a credit note.",
+                    "'Request Cancel' once done; the invoice shows 'Status to confirm' "
+                    "until Urssaf reports it cancelled, then click 'Correct the "
+                    "invoice'.",
                     names=", ".join(sent.mapped("name")),
                 )
             )
@@ -246,8 +533,8 @@ class AccountMove(models.Model):
                     request: request.env._(
                         "Cancellation to be requested from Urssaf for payment "
                         "request %(id)s: contact Urssaf with this number. The "
-                        "invoice stays 'to check' until Urssaf reports the request "
-                        "cancelled.",
+                        "invoice shows 'Status to confirm' until Urssaf reports the "
+                        "request cancelled.",
                         id=request.urssaf_id,
                     )
                     for request in company_requests
@@ -294,7 +581,11 @@ class AccountMove(models.Model):
                 }
             )
         auto = moves.filtered(
-            lambda m: values[m][0] == "ready" and m.company_id.l10n_fr_aici_auto_send
+            lambda m: (
+                values[m][0] == "ready"
+                and not m.l10n_fr_aici_closure
+                and m.company_id.l10n_fr_aici_auto_send
+            )
         )
         if auto:
             request_model = self.env["l10n_fr_aici.payment.request"].sudo()
@@ -367,12 +658,28 @@ class AccountMove(models.Model):
             if state != "not_applicable" and not lifecycle.is_sendable(
                 state, bool(move.l10n_fr_aici_request_id.urssaf_id)
             ):
-                if state in lifecycle.FINAL:
+                if state == "excluded":
+                    messages.append(
+                        _(
+                            "This invoice is billed outside the avance immédiate: "
+                            "click 'Back to the avance immédiate' first."
+                        )
+                    )
+                elif state == "corrected":
+                    messages.append(
+                        _(
+                            "This invoice was corrected by a credit note: send "
+                            "the new invoice %(new)s instead.",
+                            new=move.l10n_fr_aici_replaced_by_id.name or "",
+                        )
+                    )
+                elif state in lifecycle.FINAL:
                     messages.append(
                         _(
                             "Urssaf status of this payment request: %(state)s. It "
-                            "cannot be sent again under the same number: issue a "
-                            "credit note and a new invoice.",
+                            "cannot be sent again under the same number: click "
+                            "'Correct the invoice' to issue a credit note and a new "
+                            "invoice.",
                             state=dict(
                                 move._fields[
                                     "l10n_fr_aici_state"
@@ -433,32 +740,70 @@ class AccountMove(models.Model):
 
     # -------------------------------------------------------------- actions
     def action_aici_send(self):
-        """Button and list action "Envoyer à l'Urssaf"."""
+        """Button and list action "Envoyer à l'Urssaf".
+
+        From the list, the invoices the avance immédiate does not concern
+        (other clients, credit notes, already at Urssaf, corrected, billed
+        outside) are left aside and only counted; the others are checked, and
+        each problem is reported with its invoice.
+        """
         moves = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
         if not moves:
             raise UserError(_("Select customer invoices to send to Urssaf."))
+        aside = self.browse()
+        if len(self) > 1:
+            concerned = moves.filtered(
+                lambda m: (
+                    m.move_type == "out_invoice"
+                    and m.state == "posted"
+                    and lifecycle.is_sendable(
+                        m.l10n_fr_aici_state, bool(m.l10n_fr_aici_request_id.urssaf_id)
+                    )
+                )
+            )
+            aside = self - concerned
+            moves = concerned
+            if not moves:
+                raise UserError(
+                    _(
+                        "None of the selected invoices is to be sent to Urssaf: "
+                        "they are not invoices of clients enrolled for the avance "
+                        "immédiate, or Urssaf already has them."
+                    )
+                )
         problems = moves._l10n_fr_aici_preflight()
         if len(problems) == len(moves):
             raise UserError(
                 _("Nothing was sent to Urssaf:")
                 + "\n"
                 + "\n".join(
-                    f"• {move.name}: {message}"
+                    "• " + _("%(name)s: %(problem)s", name=move.name, problem=message)
                     for move, messages in problems.items()
                     for message in messages
                 )
             )
         to_send = moves.filtered(lambda m: m not in problems)
         outcome = to_send._l10n_fr_aici_submit(interactive=True)
-        return self._l10n_fr_aici_send_notification(outcome, problems)
+        return self._l10n_fr_aici_send_notification(outcome, problems, aside)
 
-    def _l10n_fr_aici_send_notification(self, outcome, problems):
+    def _l10n_fr_aici_send_notification(self, outcome, problems, aside=None):
         lines = []
-        if outcome["sent"]:
+        sent = outcome["sent"]
+        if len(sent) == 1:
             lines.append(
                 _(
-                    "%(count)s invoice(s) accepted by Urssaf.",
-                    count=len(outcome["sent"]),
+                    "Urssaf integrated the payment request of %(name)s: the client "
+                    "has 48 hours to validate it.",
+                    name=sent.name,
+                )
+            )
+        elif sent:
+            lines.append(
+                _(
+                    "Urssaf integrated %(count)s payment requests (%(names)s): the "
+                    "clients have 48 hours to validate them.",
+                    count=len(sent),
+                    names=", ".join(sent.mapped("name")),
                 )
             )
         for move in outcome["refused"]:
@@ -501,6 +846,21 @@ class AccountMove(models.Model):
                     problems=" ".join(messages),
                 )
             )
+        if len(aside) == 1:
+            lines.append(
+                _(
+                    "One other selected invoice left aside: not concerned by the "
+                    "avance immédiate, or already at Urssaf."
+                )
+            )
+        elif aside:
+            lines.append(
+                _(
+                    "%(count)s other selected invoices left aside: not concerned "
+                    "by the avance immédiate, or already at Urssaf.",
+                    count=len(aside),
+                )
+            )
         failed = (
             outcome["refused"] or outcome["queued"] or outcome["to_check"] or problems
         )
@@ -515,6 +875,192 @@ class AccountMove(models.Model):
                 "sticky": bool(failed),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
+        }
+
+    # ----------------------------------------------- correct / bill outside
+    def _l10n_fr_aici_lock_for_decision(self):
+        """Hold the invoices' rows (a sending in progress must finish first),
+        then read their state again."""
+        held = self._l10n_fr_aici_lock(interactive=True)
+        if held != self:
+            raise UserError(
+                _(
+                    "Invoices %(names)s are being sent to Urssaf by another user "
+                    "or a scheduled job. Try again in a moment.",
+                    names=", ".join((self - held).mapped("name")),
+                )
+            )
+        self.invalidate_recordset(
+            [
+                "l10n_fr_aici_next_step",
+                "l10n_fr_aici_can_correct",
+                "l10n_fr_aici_can_exclude",
+                "l10n_fr_aici_can_resume",
+            ]
+        )
+
+    def _l10n_fr_aici_close_warnings(self, feedback):
+        """Mark the avance-immédiate warning activities of these invoices done."""
+        summary = self.env._("Avance immédiate: action needed")
+        activities = self.activity_ids.filtered(
+            lambda activity: activity.summary == summary
+        )
+        if activities:
+            activities.action_feedback(feedback=feedback)
+
+    def action_l10n_fr_aici_correct(self):
+        """Button "Corriger la facture": a credit note cancels the invoice
+        that the client refused or Urssaf cancelled, and a new draft with a
+        new number replaces it, linked both ways."""
+        self.ensure_one()
+        self._l10n_fr_aici_lock_for_decision()
+        if not self.l10n_fr_aici_can_correct:
+            raise UserError(
+                _(
+                    "Invoice %(name)s cannot be corrected this way: only an "
+                    "invoice whose payment request the client refused or Urssaf "
+                    "cancelled, without any Urssaf transfer, can.",
+                    name=self.name,
+                )
+            )
+        state_label = dict(
+            self._fields["l10n_fr_aici_state"]._description_selection(self.env)
+        )[self.l10n_fr_aici_state]
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=self.ids)
+            .create(
+                {
+                    "reason": _(
+                        "Avance immédiate: payment request %(state)s",
+                        state=state_label.lower(),
+                    ),
+                    "journal_id": self.journal_id.id,
+                }
+            )
+        )
+        action = reversal.modify_moves()
+        new_move = self.browse(action.get("res_id"))
+        if len(new_move) != 1 or new_move.state != "draft":
+            raise UserError(_("The corrected invoice could not be created."))
+        self.write(
+            {
+                "l10n_fr_aici_closure": "corrected",
+                "l10n_fr_aici_replaced_by_id": new_move.id,
+            }
+        )
+        new_move.l10n_fr_aici_replaces_id = self
+        self.message_post(
+            body=_(
+                "Corrected for the avance immédiate: credit note %(refund)s, new "
+                "draft invoice %(new)s.",
+                refund=", ".join(self.reversal_move_ids.mapped("display_name")),
+                new=new_move.display_name,
+            )
+        )
+        new_move.message_post(
+            body=_(
+                "Replaces invoice %(old)s (payment request %(state)s at Urssaf). "
+                "Fix it, confirm it, then send it to Urssaf.",
+                old=self.name,
+                state=state_label.lower(),
+            )
+        )
+        self._l10n_fr_aici_close_warnings(_("Invoice corrected."))
+        return action
+
+    def action_l10n_fr_aici_open_exclude(self):
+        """Button "Facturer hors avance immédiate": asks for the reason."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Bill outside the avance immédiate"),
+            "res_model": "l10n_fr_aici.exclude.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "active_model": "account.move",
+                "active_ids": self.ids,
+            },
+        }
+
+    def _l10n_fr_aici_exclude(self, reason):
+        """The client pays these invoices directly: they leave the Urssaf
+        flow (and the list to handle), with the reason. A request Urssaf
+        may have, or has and keeps alive, forbids it."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(
+                _("Give the reason for billing outside the avance immédiate.")
+            )
+        self._l10n_fr_aici_lock_for_decision()
+        refused = self.filtered(lambda m: not m.l10n_fr_aici_can_exclude)
+        if refused:
+            raise UserError(
+                _(
+                    "%(names)s cannot leave the avance immédiate: Urssaf has (or may "
+                    "have) their payment request in progress, or already paid it. "
+                    "Ask Urssaf to cancel the request first.",
+                    names=", ".join(refused.mapped("name")),
+                )
+            )
+        queued = self.l10n_fr_aici_request_id.filtered(lambda r: r.state == "queued")
+        if queued:
+            # Never sent: the sending job must not take it any more.
+            queued.write(
+                {
+                    "state": "error",
+                    "last_error": _("Billed outside the avance immédiate."),
+                    "next_check": False,
+                }
+            )
+        self.write(
+            {"l10n_fr_aici_closure": "excluded", "l10n_fr_aici_closure_reason": reason}
+        )
+        for move in self:
+            move.message_post(
+                body=_(
+                    "Billed outside the avance immédiate: the client pays the whole "
+                    "invoice directly. Reason: %(reason)s",
+                    reason=reason,
+                )
+            )
+        self._l10n_fr_aici_close_warnings(_("Billed outside the avance immédiate."))
+        return True
+
+    def action_l10n_fr_aici_resume(self):
+        """Button "Revenir à l'avance immédiate" (an invoice billed outside
+        whose request never reached Urssaf)."""
+        self._l10n_fr_aici_lock_for_decision()
+        back = self.filtered("l10n_fr_aici_can_resume")
+        if back != self:
+            raise UserError(
+                _(
+                    "%(names)s cannot come back to the avance immédiate.",
+                    names=", ".join((self - back).mapped("name")),
+                )
+            )
+        back.write(
+            {"l10n_fr_aici_closure": False, "l10n_fr_aici_closure_reason": False}
+        )
+        requests = back.l10n_fr_aici_request_id.filtered("can_send")
+        if requests:
+            problems = requests.move_id._l10n_fr_aici_preflight()
+            for request in requests:
+                request.last_error = (
+                    "\n".join(problems.get(request.move_id, [])) or False
+                )
+        for move in back:
+            move.message_post(body=_("Back to the avance immédiate."))
+        back._l10n_fr_aici_update_readiness()
+        return True
+
+    def action_l10n_fr_aici_open_replacement(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.l10n_fr_aici_replaced_by_id.id,
+            "view_mode": "form",
         }
 
     def action_aici_refresh(self):
@@ -702,6 +1248,7 @@ class AccountMove(models.Model):
 
     @api.depends(
         "l10n_fr_aici_state",
+        "l10n_fr_aici_closure",
         "amount_total",
         "amount_residual",
         "l10n_fr_aici_request_id.amount_total",
@@ -716,7 +1263,10 @@ class AccountMove(models.Model):
                 move.move_type == "out_invoice"
                 and (move.l10n_fr_aici_state or "not_applicable") != "not_applicable"
             )
-            if request:
+            if move.l10n_fr_aici_closure:
+                # Corrected or billed outside: the client owes it all.
+                total = deposit = 0.0
+            elif request:
                 total, deposit = request.amount_total, request.deposit_amount
             elif applicable:
                 total = move.amount_total

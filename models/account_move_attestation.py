@@ -45,7 +45,9 @@ class AccountMove(models.Model):  # pylint: disable=consider-merging-classes-inh
         self.ensure_one()
         request = self.l10n_fr_aici_request_id
         return (
-            self.l10n_fr_aici_state or "",
+            # Urssaf's own state, even once the invoice was corrected or
+            # billed outside the avance immédiate.
+            request.state or self.l10n_fr_aici_state or "",
             request.transfer_amount or None,
             request.transfer_date or None,
             request.payment_id,

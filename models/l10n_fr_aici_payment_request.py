@@ -22,18 +22,20 @@ _logger = logging.getLogger(__name__)
 AICI_STATES = [
     ("not_applicable", "Not applicable"),
     ("ready", "Ready to send"),
+    ("error", "To fix"),
     ("queued", "Queued"),
-    ("sent", "Sent"),
+    ("to_check", "Status to confirm"),
+    ("sent", "Integrated"),
     ("waiting_client", "Waiting for the client"),
     ("validated", "Validated"),
     ("debited", "Debited"),
     ("paid", "Paid"),
-    ("refused", "Refused by the client"),
     ("unpaid", "Unpaid"),
-    ("cancelled", "Cancelled"),
     ("recovered", "Recovered"),
-    ("to_check", "To check"),
-    ("error", "Error"),
+    ("refused", "Refused by the client"),
+    ("cancelled", "Cancelled"),
+    ("corrected", "Corrected"),
+    ("excluded", "Outside the avance immédiate"),
 ]
 assert tuple(key for key, _label in AICI_STATES) == lifecycle.STATES
 REQUEST_STATES = [s for s in AICI_STATES if s[0] in lifecycle.REQUEST_STATES]
@@ -87,10 +89,11 @@ class L10nFrAiciPaymentRequest(models.Model):
         default="queued",
         readonly=True,
         index=True,
-        help="Queued: to be sent. To check: the outcome of a sending is unknown, "
-        "or Urssaf reported an unknown status, or a cancellation was asked: "
-        "Urssaf is asked again. Error: Urssaf refused the request or something "
-        "must be fixed before sending.",
+        group_expand="_group_states",
+        help="Queued: to be sent. Status to confirm: the outcome of a sending is "
+        "unknown, or Urssaf reported an unknown status, or a cancellation was "
+        "asked: Urssaf is asked again. To fix: Urssaf refused the request or "
+        "something must be fixed before sending.",
     )
     status_code = fields.Char(string="Urssaf Status Code", readonly=True)
     status_label = fields.Char(string="Urssaf Status", readonly=True)
@@ -103,7 +106,7 @@ class L10nFrAiciPaymentRequest(models.Model):
         readonly=True,
         help="Payment registered from the transfer Urssaf reported.",
     )
-    sent_date = fields.Datetime(string="Sent", readonly=True)
+    sent_date = fields.Datetime(string="Sent On", readonly=True)
     last_sync = fields.Datetime(string="Last Check", readonly=True)
     state_date = fields.Datetime(string="Status Since", readonly=True)
     paid_date = fields.Datetime(readonly=True)
@@ -161,6 +164,11 @@ class L10nFrAiciPaymentRequest(models.Model):
         compute="_compute_lifecycle", search="_search_needs_human"
     )
     is_final = fields.Boolean(compute="_compute_lifecycle")
+
+    @api.model
+    def _group_states(self, states, domain):
+        """Group-by in the order of a request's life, without empty groups."""
+        return [state for state in lifecycle.STATES if state in states]
 
     @api.depends("urssaf_id", "invoice_number")
     def _compute_name(self):

@@ -354,6 +354,22 @@ def main(env):
         ),
     )
     # ------------------------------------------------------------------
+    # No dead ends (issue 10): a refusal corrected by a credit note and a new
+    # draft invoice, and an invoice the client pays directly.
+    corrected = invoice(paul, [(products["menage"], 8)])
+    send_at(corrected, 2.5)
+    outcome(
+        corrected,
+        outcome="refuse",
+        code="REGUL_MNT_FACT",
+        commentaire="Le taux horaire convenu est de 24 €.",
+    )
+    money_at(0)
+    refresh(corrected)
+    corrected.action_l10n_fr_aici_correct()
+    outside = invoice(jeanne, [(products["jardin"], 2)], months=1)
+    outside._l10n_fr_aici_exclude("Mme Martin règle cette facture par chèque.")
+    # ------------------------------------------------------------------
     env["l10n_fr_aici.payment.request"].search(
         [("company_id", "=", company.id)]
     )._l10n_fr_aici_refresh()

@@ -11,3 +11,4 @@ from . import test_partner_enrolment
 from . import test_client_states
 from . import test_settings
 from . import test_ui
+from . import test_invoice_next_steps

@@ -321,8 +321,16 @@ class TestInvoiceSend(AiciSandboxCase):
         credit_note = self.invoice(self.client, move_type="out_refund")
         self.reset_calls()
         action = self.send(good | other_good | credit_note)
-        self.assertEqual(action["params"]["type"], "warning")
-        self.assertIn(credit_note.name, action["params"]["message"])
+        # The credit note is not concerned: counted, not listed as a problem.
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertNotIn(credit_note.name, action["params"]["message"])
+        self.assertIn(
+            "One other selected invoice left aside", action["params"]["message"]
+        )
+        # Alone, it is explained.
+        with self.assertRaises(UserError) as error:
+            self.send(credit_note)
+        self.assertIn("Credit notes are never sent", str(error.exception))
         self.assertEqual(
             (good | other_good).mapped("l10n_fr_aici_state"), ["sent", "sent"]
         )

@@ -12,11 +12,18 @@ class TestUi(AiciSandboxCase, HttpCase):
         admin = self.env.ref("base.user_admin")
         self.add_group(admin, "l10n_fr_aici.group_aici_manager")
 
+    def in_french(self):
+        """The admin works in French, with the add-on's French terms."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["l10n_fr_aici"], ["fr_FR"])
+        self.env.ref("base.user_admin").lang = "fr_FR"
+
     def test_send_from_the_invoice_form(self):
         client = self.active_client()
         self.product = self.service_product()
         move = self.invoice(client)
         self.assertEqual(move.l10n_fr_aici_state, "ready")
+        self.in_french()
         self.start_tour(
             f"/odoo/action-account.action_move_out_invoice_type/{move.id}",
             "l10n_fr_aici_send_invoice",
@@ -24,6 +31,35 @@ class TestUi(AiciSandboxCase, HttpCase):
         )
         self.assertEqual(move.l10n_fr_aici_state, "sent")
         self.assertTrue(move.l10n_fr_aici_request_id.urssaf_id)
+
+    def test_read_a_refusal_and_correct_it(self):
+        client = self.active_client()
+        self.product = self.service_product()
+        move = self.invoice(client)
+        move.action_aici_send()
+        self.sandbox.control(
+            "POST",
+            f"/_sandbox/demandePaiement/{move.l10n_fr_aici_request_id.urssaf_id}"
+            "/outcome",
+            json={
+                "outcome": "refuse",
+                "code": "REGUL_NB_QTE_FACT",
+                "commentaire": "Seulement 10 heures",
+            },
+        )
+        move.action_aici_refresh()
+        self.assertEqual(move.l10n_fr_aici_state, "refused")
+        self.in_french()
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{move.id}",
+            "l10n_fr_aici_correct_refusal",
+            login="admin",
+        )
+        self.assertEqual(move.l10n_fr_aici_state, "corrected")
+        new_move = move.l10n_fr_aici_replaced_by_id
+        self.assertEqual(new_move.state, "draft")
+        self.assertEqual(new_move.l10n_fr_aici_replaces_id, move)
+        self.assertEqual(move.reversal_move_ids.state, "posted")
 
     def test_enrol_from_the_contact_form(self):
         partner = self.env["res.partner"].create(

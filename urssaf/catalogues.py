@@ -128,6 +128,45 @@ def rejection_label(code):
     return REJECTION_REASONS.get(code, f"Motif Urssaf inconnu ({code})")
 
 
+# What to do after each reason (French, shown under the reason on the invoice).
+_REGUL_ADVICE = (
+    "Le client demande une facture rectifiée : corrigez la facture (un avoir "
+    "l'annule et un nouveau brouillon est créé), rectifiez-la puis envoyez-la."
+)
+_CONTEST_ADVICE = (
+    "Le client conteste la facture : voyez avec lui. Si elle est erronée, "
+    "corrigez-la ; s'il vous paie directement, facturez hors avance immédiate."
+)
+_CANCEL_ADVICE = (
+    "La demande est annulée : corrigez la facture si elle doit être renvoyée, "
+    "ou facturez le client hors avance immédiate."
+)
+REJECTION_ADVICE = {
+    "REGUL": _REGUL_ADVICE,
+    "CONTEST": _CONTEST_ADVICE,
+    "ANNUL": _CANCEL_ADVICE,
+}
+REJECTION_ADVICE_SPECIFIC = {
+    "CONTEST_FACT_REGLEE": (
+        "Le client dit avoir déjà réglé cette facture : vérifiez ses paiements. "
+        "S'il vous a payé directement, facturez hors avance immédiate."
+    ),
+    "ANNUL_DBL": (
+        "Demande en double : l'autre demande de paiement de cette prestation "
+        "suit son cours. Facturez hors avance immédiate pour sortir celle-ci "
+        "de la liste « À traiter »."
+    ),
+}
+
+
+def rejection_advice(code):
+    """What the provider does after a refusal or cancellation reason."""
+    code = str(code or "")
+    if code in REJECTION_ADVICE_SPECIFIC:
+        return REJECTION_ADVICE_SPECIFIC[code]
+    return REJECTION_ADVICE.get(code.split("_")[0], _CANCEL_ADVICE)
+
+
 # --- Status of the link between the provider and a particulier (GET /particulier) ---
 PARTICULIER_STATUSES = {
     "APPAREILLAGE_EC": "En attente d'activation par le client",
@@ -217,6 +256,76 @@ def client_next_step(state, *, enrolment_refused=False, activation_overdue=False
     if state == "waiting" and activation_overdue:
         return _LATE_ACTIVATION
     return CLIENT_NEXT_STEPS.get(state, CLIENT_NEXT_STEPS["error"])
+
+
+# --- What happens next for an invoice, state by state ---------------------------
+ACTION_SEND = "send"
+ACTION_CORRECT = "correct"
+ACTION_EXCLUDE = "exclude"
+ACTION_RESUME = "resume"
+ACTION_OPEN_CORRECTION = "open_correction"
+
+INVOICE_NEXT_STEPS = {
+    "not_applicable": NextStep("not_applicable", (), "info"),
+    # Check the service period, then send.
+    "ready": NextStep("send", (ACTION_SEND, ACTION_EXCLUDE), "info"),
+    # Fix what the checks or Urssaf found, then send again; or bill directly.
+    "error": NextStep("fix_and_send", (ACTION_SEND, ACTION_EXCLUDE), "danger"),
+    # The scheduled job sends it.
+    "queued": NextStep("queued", (ACTION_SEND, ACTION_EXCLUDE), "info"),
+    # The outcome of a sending is being confirmed with Urssaf.
+    "to_check": NextStep("being_confirmed", (ACTION_REFRESH,), "warning"),
+    # Urssaf notifies the client.
+    "sent": NextStep("client_notified", (ACTION_REFRESH,), "info"),
+    # The client validates or refuses within 48 hours.
+    "waiting_client": NextStep("client_validates", (ACTION_REFRESH,), "info"),
+    # Urssaf debits the client's share.
+    "validated": NextStep("urssaf_debits", (ACTION_REFRESH,), "info"),
+    # Urssaf transfers the amount to the provider.
+    "debited": NextStep("urssaf_transfers", (ACTION_REFRESH,), "info"),
+    "paid": NextStep("paid", (), "success"),
+    # Urssaf could not debit the client: it recovers the share from them.
+    "unpaid": NextStep("unpaid", (ACTION_REFRESH,), "danger"),
+    "recovered": NextStep("recovered", (), "success"),
+    # The client refused: correct the invoice, or bill the client directly.
+    "refused": NextStep("refused", (ACTION_CORRECT, ACTION_EXCLUDE), "danger"),
+    "cancelled": NextStep("cancelled", (ACTION_CORRECT, ACTION_EXCLUDE), "danger"),
+    "corrected": NextStep("corrected", (ACTION_OPEN_CORRECTION,), "success"),
+    "excluded": NextStep("excluded", (ACTION_RESUME,), "info"),
+}
+_CANCELLATION_REQUESTED = NextStep(
+    "cancellation_requested", (ACTION_REFRESH,), "warning"
+)
+_UNKNOWN_STATUS = NextStep("unknown_status", (ACTION_REFRESH,), "danger")
+_CANCELLED_AFTER_TRANSFER = NextStep("cancelled_after_transfer", (), "danger")
+
+
+def invoice_next_step(
+    state,
+    *,
+    cancel_requested=False,
+    unknown_status=False,
+    transfer_booked=False,
+    resumable=True,
+):
+    """The :class:`NextStep` of an invoice (unknown states read as ``error``).
+
+    ``cancel_requested``: the provider asked Urssaf to cancel the request;
+    ``unknown_status``: Urssaf reported a status this add-on does not know;
+    ``transfer_booked``: Urssaf's transfer was booked before a cancellation;
+    ``resumable``: an invoice billed outside can come back to the avance
+    immédiate (its request never reached Urssaf).
+    """
+    if state == "to_check" and cancel_requested:
+        return _CANCELLATION_REQUESTED
+    if state == "to_check" and unknown_status:
+        return _UNKNOWN_STATUS
+    if state == "cancelled" and transfer_booked:
+        return _CANCELLED_AFTER_TRANSFER
+    step = INVOICE_NEXT_STEPS.get(state, INVOICE_NEXT_STEPS["error"])
+    if state == "excluded" and not resumable:
+        return NextStep(step.code, (), step.level)
+    return step
 
 
 # --- Error codes ---

@@ -8,6 +8,10 @@ state is the state of its current payment request
 
     invoice: not_applicable <--(client active or not, posted or not)--> ready
              ready --(pre-flight problem)--> error --(fixed)--> ready
+             ready / error / queued (not at Urssaf), refused, cancelled
+                 --(billed outside the avance immédiate)--> excluded
+             refused / cancelled (nothing paid)
+                 --(credit note + new draft invoice)--> corrected
 
     request (created by a sending, or queued by the automatic sending)
       queued --(write-ahead, committed before the call)--> to_check
@@ -40,25 +44,34 @@ import datetime
 
 # States of an invoice without payment request (kept on the invoice).
 INVOICE_STATES = ("not_applicable", "ready", "error")
-# Every state an invoice can show, in display order.
+# What the provider decided for an invoice, over its request's state: billed
+# outside the avance immédiate (the client pays it all), or corrected by a
+# credit note and a new invoice after a refusal or a cancellation.
+CLOSURES = ("excluded", "corrected")
+# Every state an invoice can show, in the order of its life (selections,
+# group-by): before sending, at Urssaf, the money, then the ends.
 STATES = (
     "not_applicable",
     "ready",
+    "error",
     "queued",
+    "to_check",
     "sent",
     "waiting_client",
     "validated",
     "debited",
     "paid",
-    "refused",
     "unpaid",
-    "cancelled",
     "recovered",
-    "to_check",
-    "error",
+    "refused",
+    "cancelled",
+    "corrected",
+    "excluded",
 )
 # States of a payment request ("error" also when Urssaf refused it).
-REQUEST_STATES = tuple(s for s in STATES if s not in ("not_applicable", "ready"))
+REQUEST_STATES = tuple(
+    s for s in STATES if s not in ("not_applicable", "ready") + CLOSURES
+)
 
 # The request does not exist at Urssaf: it may be sent (again).
 SENDABLE = frozenset({"ready", "queued", "error"})
@@ -74,6 +87,32 @@ TO_SEND = SENDABLE - NEEDS_HUMAN
 PENDING = frozenset({"sent", "waiting_client", "validated", "debited"})
 # Written and committed before any call that may create a request at Urssaf.
 WRITE_AHEAD = "to_check"
+# An invoice can be billed outside the avance immédiate while Urssaf does not
+# have its request, or once Urssaf ended it without paying.
+EXCLUDABLE = frozenset({"ready", "error", "queued", "refused", "cancelled"})
+# Refused or cancelled: the invoice is corrected by a credit note and a new one.
+CORRECTABLE = frozenset({"refused", "cancelled"})
+
+
+def invoice_state(readiness, request_state=None, closure=None):
+    """The state an invoice shows: the provider's decision, else its current
+    request's state, else its readiness."""
+    return closure or request_state or readiness
+
+
+def can_exclude(state, has_urssaf_id):
+    """Whether the invoice may leave the avance immédiate: Urssaf does not
+    have its request, or ended it."""
+    if state in FINAL:
+        return state in EXCLUDABLE
+    return state in EXCLUDABLE and not has_urssaf_id
+
+
+def can_correct(state, transfer_booked=False):
+    """Whether the invoice may be corrected by a credit note and a new one:
+    refused or cancelled, and Urssaf paid nothing for it."""
+    return state in CORRECTABLE and not transfer_booked
+
 
 # Urssaf status code -> state. Codes not listed here keep their raw value on
 # the request and put it "to check".

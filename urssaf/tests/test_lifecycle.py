@@ -23,7 +23,13 @@ DAY = datetime.timedelta(days=1)
 
 def test_sets_are_states():
     every = set(lifecycle.STATES)
-    assert set(lifecycle.REQUEST_STATES) | set(lifecycle.INVOICE_STATES) == every
+    assert (
+        set(lifecycle.REQUEST_STATES)
+        | set(lifecycle.INVOICE_STATES)
+        | set(lifecycle.CLOSURES)
+        == every
+    )
+    assert not set(lifecycle.CLOSURES) & set(lifecycle.REQUEST_STATES)
     for subset in (SENDABLE, FINAL, NEEDS_HUMAN, lifecycle.WARN_ON_ENTRY):
         assert subset <= every
     assert not SENDABLE & FINAL
@@ -161,3 +167,51 @@ def test_refusal_within_the_48_hours():
     checks, seen, _delays = simulate(events)
     assert seen == ["sent", "waiting_client", "refused"]
     assert checks <= 5
+
+
+def test_states_in_the_order_of_an_invoice_life():
+    order = lifecycle.STATES.index
+    assert order("ready") < order("queued") < order("sent") < order("paid")
+    assert order("sent") < order("waiting_client") < order("validated")
+    assert order("validated") < order("debited") < order("paid") < order("unpaid")
+    assert order("refused") < order("corrected") and order("cancelled") < order(
+        "excluded"
+    )
+
+
+def test_invoice_state_prefers_the_providers_decision():
+    assert lifecycle.invoice_state("ready") == "ready"
+    assert lifecycle.invoice_state("ready", "waiting_client") == "waiting_client"
+    assert lifecycle.invoice_state("ready", "refused", "corrected") == "corrected"
+    assert lifecycle.invoice_state("error", None, "excluded") == "excluded"
+
+
+@pytest.mark.parametrize(
+    "state,known,allowed",
+    [
+        ("ready", False, True),
+        ("error", False, True),
+        ("queued", False, True),
+        # Possibly at Urssaf, or at Urssaf and alive: never.
+        ("to_check", False, False),
+        ("waiting_client", True, False),
+        ("paid", True, False),
+        ("unpaid", True, False),
+        # Ended by Urssaf without paying: the client may pay directly.
+        ("refused", True, True),
+        ("cancelled", True, True),
+        ("recovered", True, False),
+        ("excluded", False, False),
+        ("corrected", True, False),
+    ],
+)
+def test_can_exclude(state, known, allowed):
+    assert lifecycle.can_exclude(state, known) is allowed
+
+
+def test_can_correct_only_what_urssaf_ended_unpaid():
+    assert lifecycle.can_correct("refused")
+    assert lifecycle.can_correct("cancelled")
+    assert not lifecycle.can_correct("cancelled", transfer_booked=True)
+    for state in ("ready", "error", "waiting_client", "paid", "corrected"):
+        assert not lifecycle.can_correct(state)
