@@ -9,7 +9,11 @@ from odoo.tools import format_amount, format_date
 
 from ..odoo_series import report_cron_progress
 from ..urssaf import lifecycle, settlement
-from ..urssaf.catalogues import payment_status_label
+from ..urssaf.catalogues import (
+    payment_status_label,
+    rejection_advice,
+    rejection_label,
+)
 from ..urssaf.client import MAX_IDS_PER_SEARCH
 from ..urssaf.errors import BusinessError, UrssafError
 from ..urssaf.payload import build_payment_request
@@ -97,8 +101,14 @@ class L10nFrAiciPaymentRequest(models.Model):
     )
     status_code = fields.Char(string="Urssaf Status Code", readonly=True)
     status_label = fields.Char(string="Urssaf Status", readonly=True)
-    rejection_code = fields.Char(readonly=True)
-    rejection_comment = fields.Text(readonly=True)
+    rejection_code = fields.Char(string="Reason Code", readonly=True)
+    rejection_comment = fields.Text(string="Client's Comment", readonly=True)
+    rejection_label = fields.Char(
+        string="Reason", compute="_compute_rejection_explained"
+    )
+    rejection_advice = fields.Text(
+        string="What To Do", compute="_compute_rejection_explained"
+    )
     transfer_amount = fields.Monetary(string="Transfer", readonly=True)
     transfer_date = fields.Date(readonly=True)
     payment_id = fields.Many2one(
@@ -197,20 +207,36 @@ class L10nFrAiciPaymentRequest(models.Model):
                 request.state, request.state_date, request.transfer_date
             )
 
-    @api.depends("state", "urssaf_id")
+    @api.depends("rejection_code")
+    def _compute_rejection_explained(self):
+        for request in self:
+            code = request.rejection_code
+            request.rejection_label = code and rejection_label(code)
+            request.rejection_advice = code and rejection_advice(code)
+
+    @api.depends("state", "urssaf_id", "move_id.l10n_fr_aici_closure")
     def _compute_lifecycle(self):
         for request in self:
             state, known = request.state, bool(request.urssaf_id)
             request.can_send = lifecycle.is_sendable(state, known)
             request.can_refresh = lifecycle.can_refresh(state, known)
-            request.needs_human = state in lifecycle.NEEDS_HUMAN
+            # Handled once its invoice is corrected or billed outside.
+            request.needs_human = (
+                state in lifecycle.NEEDS_HUMAN
+                and not request.move_id.l10n_fr_aici_closure
+            )
             request.is_final = state in lifecycle.FINAL
 
     def _search_needs_human(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Operation not supported"))
-        inside = (operator == "=") == value
-        return [("state", "in" if inside else "not in", sorted(lifecycle.NEEDS_HUMAN))]
+        needs = [
+            ("state", "in", sorted(lifecycle.NEEDS_HUMAN)),
+            ("move_id.l10n_fr_aici_closure", "=", False),
+        ]
+        if (operator == "=") == value:
+            return needs
+        return ["!", "&", *needs]
 
     # ------------------------------------------------------------ creation
     @api.model

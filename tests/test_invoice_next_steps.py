@@ -229,3 +229,15 @@ class TestInvoiceNextSteps(AiciSandboxCase):
         self.assertIn("3 other selected invoices left aside", message)
         self.assertNotIn("(s)", message)
         self.assertEqual(ready.l10n_fr_aici_state, "sent")
+
+    def test_requests_list_to_handle_follows_the_invoice(self):
+        move = self.refused_invoice()
+        requests = self.env["l10n_fr_aici.payment.request"]
+        request = move.l10n_fr_aici_request_id
+        self.assertEqual(request.rejection_label[:16], "Régularisation :"[:16])
+        self.assertIn("rectifiée", request.rejection_advice)
+        self.assertIn(request, requests.search([("needs_human", "=", True)]))
+        move.with_user(self.accountant).action_l10n_fr_aici_correct()
+        self.assertFalse(request.needs_human)
+        self.assertNotIn(request, requests.search([("needs_human", "=", True)]))
+        self.assertIn(request, requests.search([("needs_human", "=", False)]))
