@@ -168,6 +168,17 @@ class AiciSandboxCase(AiciSandboxMixin, TransactionCase):
         else:
             cron.method_direct_trigger()
 
+    @staticmethod
+    def grouped(model, domain, field):
+        """Group values in the order the web client shows them (the actions
+        of the add-on ask for ``read_group_expand``, which 19.0 needs)."""
+        model = model.with_context(read_group_expand=True)
+        if ODOO_MAJOR >= 19:
+            groups = model.formatted_read_group(domain, [field], ["__count"])
+        else:
+            groups = model.read_group(domain, [field], [field])
+        return [group[field] for group in groups]
+
     def sandbox_calls(self, operation=None):
         calls = self.sandbox.control("GET", "/_sandbox/calls")
         return [c for c in calls if operation is None or c["operation"] == operation]

@@ -207,13 +207,14 @@ class TestInvoiceNextSteps(AiciSandboxCase):
         self.send(sent)
         self.invoice(self.client)  # ready
         self.refused_invoice()
-        groups = self.env["account.move"].read_group(
+        states = self.grouped(
+            self.env["account.move"],
             [("l10n_fr_aici_state", "!=", "not_applicable")],
-            ["l10n_fr_aici_state"],
-            ["l10n_fr_aici_state"],
+            "l10n_fr_aici_state",
         )
-        states = [group["l10n_fr_aici_state"] for group in groups]
         self.assertEqual(states, ["ready", "sent", "refused"])
+        requests = self.grouped(self.env["l10n_fr_aici.payment.request"], [], "state")
+        self.assertEqual(requests, ["sent", "refused"])
 
     def test_bulk_sending_reports_only_the_invoices_concerned(self):
         ready = self.invoice(self.client)
