@@ -358,8 +358,41 @@ class ResPartner(models.Model):
                 partner._l10n_fr_aici_particulier(), today=today
             )
             partner.l10n_fr_aici_problems = (
-                "\n".join(p.message for p in problems) or False
+                "\n".join(partner._l10n_fr_aici_problem_messages(problems)) or False
             )
+
+    def _l10n_fr_aici_problem_messages(self, problems):
+        """The checks' messages as the user reads them: one message for the
+        birth commune (chosen in a list), and why an e-mail of the contact is
+        missing from the Urssaf copy."""
+        self.ensure_one()
+        required = {p.field for p in problems if p.code == "required"}
+        messages = []
+        for problem in problems:
+            if problem.code == "required" and problem.field in (
+                "birth_place.commune_code",
+                "birth_place.commune_label",
+            ):
+                if problem.field == "birth_place.commune_label" and (
+                    "birth_place.commune_code" in required
+                ):
+                    continue
+                messages.append(
+                    self.env._("Choose the birth commune, by its name or postcode.")
+                )
+            elif (
+                problem.code == "required" and problem.field == "email" and (self.email)
+            ):
+                messages.append(
+                    self.env._(
+                        "The contact's e-mail address cannot be sent to Urssaf "
+                        "(Urssaf refuses some characters, such as '+'): enter in "
+                        "'E-mail (Urssaf)' the address the client gives Urssaf."
+                    )
+                )
+            else:
+                messages.append(problem.message)
+        return messages
 
     @api.depends("l10n_fr_aici_birth_country_id")
     def _compute_aici_birth_country_code(self):

@@ -208,10 +208,29 @@ class AiciEnrolmentWizard(models.TransientModel):
             )
             return messages
         source = source if source is not None else partner.sudo()
-        messages += [
-            p.message for p in validate_particulier(particulier_of(source), today=today)
-        ]
+        messages += partner._l10n_fr_aici_problem_messages(
+            validate_particulier(particulier_of(source), today=today)
+        )
         return list(dict.fromkeys(messages))
+
+    def _birth_place_text(self, place, commune):
+        """ "Lyon (INSEE 69123), France": names first, the codes sent in brackets."""
+        country = self.env["res.country"].search(
+            [("l10n_fr_aici_insee_code", "=", place["codePaysNaissance"])], limit=1
+        )
+        department = place.get("departementNaissance") or ""
+        if len(department) == 3 and department.startswith("0"):
+            department = department[1:]  # "069" -> "69", "02A" -> "2A"
+        town = commune.get("libelleCommune")
+        if town and commune.get("codeCommune"):
+            town = _(
+                "%(name)s (INSEE %(code)s)",
+                name=town,
+                code=department + commune["codeCommune"],
+            )
+        return ", ".join(
+            filter(None, [town, country.name or place["codePaysNaissance"]])
+        )
 
     def _payload_rows(self, payload):
         """The exact values that will be sent, in the user's words."""
@@ -226,21 +245,7 @@ class AiciEnrolmentWizard(models.TransientModel):
             (_("Usage name"), payload.get("nomUsage")),
             (_("First names"), payload["prenoms"]),
             (_("Birth date"), format_date(self.env, birth_date)),
-            (
-                _("Birth place"),
-                " ".join(
-                    filter(
-                        None,
-                        [
-                            commune.get("libelleCommune"),
-                            place.get("departementNaissance")
-                            and "(%s %s)"
-                            % (place["departementNaissance"], commune["codeCommune"]),
-                            _("[country %(code)s]", code=place["codePaysNaissance"]),
-                        ],
-                    )
-                ),
-            ),
+            (_("Birth place"), self._birth_place_text(place, commune)),
             (_("Mobile"), payload["numeroTelephonePortable"]),
             (_("E-mail"), payload["adresseMail"]),
             (
