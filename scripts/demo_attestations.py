@@ -15,6 +15,7 @@ COMPANY = "Aide à Domicile Démo"
 
 
 def main(env):
+    env = env(user=env.ref("base.user_admin").id, su=True)
     company = env["res.company"].search([("name", "=", COMPANY)], limit=1)
     if not company:
         print("Demo attestations: play scripts/demo_scenario.py first.")

@@ -73,7 +73,13 @@ def main(env):
     # The first screen after login is the add-on's own menu.
     home = env.ref("l10n_fr_aici.account_move_action_aici")
     env.ref("base.user_admin").action_id = home.id
-    env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+    # Played as the administrator (not OdooBot): the chatter, "Enrolled by"
+    # and the activities read as on a real database.
+    env = env(
+        user=env.ref("base.user_admin").id,
+        su=True,
+        context=dict(env.context, allowed_company_ids=[company.id]),
+    )
 
     hour = env.ref("uom.product_uom_hour")
     products = {}
