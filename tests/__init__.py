@@ -4,6 +4,7 @@ from . import test_concurrency
 from . import test_cron_companies
 from . import test_faults
 from . import test_invoice_send
+from . import test_send_dialog
 from . import test_multi_company
 from . import test_money
 from . import test_neutralize
