@@ -1,3 +1,4 @@
+import datetime
 import logging
 from datetime import timedelta
 from decimal import Decimal
@@ -721,17 +722,18 @@ class AccountMove(models.Model):
             if messages:
                 problems[move] = messages
                 continue
+            # Urssaf compares the period's start (its day at 00:00 UTC) with
+            # the activation instant, stored as naive UTC: pass it as such.
             activation = partner.sudo().l10n_fr_aici_activation_datetime
-            activation_date = (
-                fields.Datetime.context_timestamp(move, activation).date()
-                if activation
-                else None
-            )
             messages += move._l10n_fr_aici_deposit_problems()
             for problem in validate_payment_request(
                 move._l10n_fr_aici_payment_request(),
                 today=today,
-                activation_date=activation_date,
+                activation=(
+                    activation.replace(tzinfo=datetime.timezone.utc)
+                    if activation
+                    else None
+                ),
             ):
                 messages.append(problem.message)
             if messages:

@@ -3,6 +3,9 @@ from contextlib import contextmanager
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.tools import format_datetime
+
+from ..urssaf.catalogues import codes_explanation
 
 AICI_OPERATIONS = [
     ("token", "Authentication"),
@@ -47,7 +50,12 @@ class ExchangeJournal:
             self.requests, self.partners = previous
 
     def __call__(self, exchange):
-        partners = self.partners | self.requests.partner_id
+        requests, partners = self.requests, self.partners | self.requests.partner_id
+        if exchange.operation == "token":
+            # The access token serves the company's credentials, whatever the
+            # operation that needed it: it concerns no client and no invoice.
+            requests = requests.browse()
+            partners = partners.browse()
         self.env["l10n_fr_aici.exchange"].sudo().create(
             {
                 "company_id": self.company.id,
@@ -58,7 +66,7 @@ class ExchangeJournal:
                 "correlation_id": exchange.correlation_id or False,
                 "duration": exchange.duration,
                 "items": exchange.items,
-                "request_ids": [fields.Command.set(self.requests.ids)],
+                "request_ids": [fields.Command.set(requests.ids)],
                 "partner_ids": [fields.Command.set(partners.ids)],
             }
         )
@@ -95,16 +103,64 @@ class AiciExchange(models.Model):
         "partner_id",
         string="Clients",
     )
+    invoice_numbers = fields.Text(
+        string="Invoices",
+        compute="_compute_invoice_numbers",
+        store=True,
+        help="Numbers of the invoices of the payment requests concerned, one per line.",
+    )
     operation = fields.Selection(AICI_OPERATIONS, required=True)
-    outcome = fields.Selection(AICI_OUTCOMES, required=True)
+    outcome = fields.Selection(
+        AICI_OUTCOMES,
+        required=True,
+        help="Answered: Urssaf answered (see the HTTP status and the codes). Not "
+        "received: Urssaf was not reached, nothing was transmitted; the sending "
+        "can be repeated. Outcome unknown: the call left but no answer came back; "
+        "Urssaf is asked again before anything is sent again.",
+    )
     http_status = fields.Integer(string="HTTP Status")
     codes = fields.Char(string="Urssaf Codes")
-    correlation_id = fields.Char(string="Correlation ID")
+    codes_explanation = fields.Text(
+        string="Explanation",
+        compute="_compute_codes_explanation",
+        help="What each Urssaf code means and what to do.",
+    )
+    correlation_id = fields.Char(
+        string="Correlation ID",
+        help="Reference of the call at Urssaf: give it to Urssaf's support.",
+    )
     duration = fields.Float(string="Duration (s)", digits=(16, 3))
-    items = fields.Integer()
+    items = fields.Integer(
+        string="Requests in the Call",
+        help="Number of payment requests sent or searched in this call.",
+    )
     user_id = fields.Many2one(
         "res.users", default=lambda self: self.env.user, readonly=True
     )
+
+    @api.depends("request_ids.invoice_number")
+    def _compute_invoice_numbers(self):
+        for exchange in self:
+            numbers = sorted(set(exchange.request_ids.mapped("invoice_number")))
+            exchange.invoice_numbers = "\n".join(numbers) or False
+
+    @api.depends("codes")
+    def _compute_codes_explanation(self):
+        for exchange in self:
+            exchange.codes_explanation = codes_explanation(exchange.codes) or False
+
+    @api.depends("operation", "create_date")
+    @api.depends_context("lang", "tz")
+    def _compute_display_name(self):
+        operations = dict(self._fields["operation"]._description_selection(self.env))
+        for exchange in self:
+            operation = operations.get(exchange.operation) or ""
+            when = (
+                format_datetime(self.env, exchange.create_date, dt_format="short")
+                if exchange.create_date
+                else ""
+            )
+            exchange.display_name = " – ".join(p for p in (operation, when) if p)
 
     @api.autovacuum
     def _gc_l10n_fr_aici_exchanges(self):

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..urssaf.catalogues import error_info
+from ..urssaf.client import TOKEN_CACHE
 from ..urssaf.contract import validate
 from ..urssaf.payload import build_payment_request
 from .common import AiciSandboxCase, last_month
@@ -315,6 +316,39 @@ class TestInvoiceSend(AiciSandboxCase):
         before_activation.l10n_fr_aici_period_end = start + datetime.timedelta(days=5)
         self.assert_blocked(before_activation, "activ")
 
+    def test_period_starting_on_the_activation_day(self):
+        """Urssaf compares the period's start, <day>T00:00:00Z, with the
+        activation instant: a period starting on the activation day, the client
+        activated at 10:00 UTC, is stopped before anything is sent, with the
+        first day that can be sent; from the next day on, it goes."""
+        start, end = last_month()
+        client = self.env["res.partner"].create(self.client_values())
+        self.enrol(client)
+        activated = datetime.datetime.combine(start, datetime.time(10, 0))
+        self.activate(client, at=activated)
+        self.assertEqual(client.l10n_fr_aici_activation_datetime, activated)
+        next_day = start + datetime.timedelta(days=1)
+
+        same_day = self.invoice(client, period=(start, end))
+        self.assertEqual(same_day.l10n_fr_aici_state, "error")
+        message = same_day.l10n_fr_aici_last_error
+        self.assertIn(
+            f"La période commence le {start:%d/%m/%Y}, avant l'activation", message
+        )
+        # The activation shown in Paris time (11:00 or 12:00), the first day
+        # that can be sent, French typography.
+        self.assertRegex(message, rf"le {start:%d/%m/%Y} à 1[12] h 00")
+        self.assertIn(f"au plus tôt le {next_day:%d/%m/%Y} ;", message)
+        self.assert_blocked(same_day, f"au plus tôt le {next_day:%d/%m/%Y}")
+        self.assertEqual(self.sandbox_calls("submit"), [])
+        self.assertFalse(same_day.l10n_fr_aici_request_ids)
+
+        from_next_day = self.invoice(client, period=(next_day, end))
+        self.assertEqual(from_next_day.l10n_fr_aici_state, "ready")
+        self.send(from_next_day)
+        self.assertEqual(from_next_day.l10n_fr_aici_state, "sent")
+        self.assertEqual(len(self.sandbox_calls("submit")), 1)
+
     def test_mixed_selection(self):
         good = self.invoice(self.client)
         other_good = self.invoice(self.client)
@@ -387,6 +421,86 @@ class TestInvoiceSend(AiciSandboxCase):
         journal._gc_l10n_fr_aici_exchanges()
         self.assertFalse(old.exists())
         self.assertTrue(recent.exists())
+
+    def test_journal_rows_explained_and_token_attributed_to_nobody(self):
+        """Each row opens on a form; codes come with their French explanation;
+        invoice numbers are shown whole; the authentication call concerns no
+        client and no invoice, even when an enrolment or a sending needed it."""
+        journal = self.env["l10n_fr_aici.exchange"]
+        before = journal.search([])
+        TOKEN_CACHE.clear()
+        client = self.env["res.partner"].create(self.client_values())
+        self.enrol(client)
+        move = self.invoice(self.client)
+        TOKEN_CACHE.clear()
+        self.fault("submit", "business_error", code="ERR_CMPT_BLOQUE")
+        self.send(move)
+        rows = journal.search([]) - before
+        tokens = rows.filtered(lambda r: r.operation == "token")
+        self.assertEqual(len(tokens), 2)
+        self.assertFalse(tokens.partner_ids)
+        self.assertFalse(tokens.request_ids)
+        self.assertFalse(any(tokens.mapped("invoice_numbers")))
+        register = rows.filtered(lambda r: r.operation == "register")
+        self.assertEqual(register.partner_ids, client)
+        submit = rows.filtered(lambda r: r.operation == "submit")
+        self.assertEqual(submit.partner_ids, self.client)
+        self.assertEqual(submit.request_ids, move.l10n_fr_aici_request_ids)
+        self.assertEqual(submit.invoice_numbers, move.name)
+        self.assertEqual(submit.codes, "ERR_CMPT_BLOQUE")
+        info = error_info("ERR_CMPT_BLOQUE")
+        self.assertEqual(
+            submit.codes_explanation,
+            f"ERR_CMPT_BLOQUE : {info.explanation} {info.action}",
+        )
+        self.assertEqual(move.l10n_fr_aici_exchange_ids, submit)
+        self.assertIn("–", submit.display_name)
+
+        # A batch lists all its invoice numbers, whole, one a line.
+        moves = self.invoice(self.client) | self.invoice(self.client)
+        self.send(moves)
+        batch = journal.search([("operation", "=", "submit")], limit=1)
+        self.assertEqual(
+            batch.invoice_numbers.split("\n"), sorted(moves.mapped("name"))
+        )
+        self.assertEqual(
+            journal.search([("invoice_numbers", "ilike", moves[0].name)]), batch
+        )
+
+        # The screens: rows open on a form; explanation and numbers in the list.
+        action = self.env.ref("l10n_fr_aici.l10n_fr_aici_exchange_action")
+        self.assertIn("form", action.view_mode.split(","))
+        form = journal.get_view(view_type="form")["arch"]
+        for name in (
+            "operation",
+            "outcome",
+            "http_status",
+            "codes",
+            "codes_explanation",
+            "correlation_id",
+            "request_ids",
+            "partner_ids",
+            "invoice_numbers",
+            "create_date",
+        ):
+            self.assertIn(f'name="{name}"', form)
+        listing = journal.get_view(view_type="list")["arch"]
+        self.assertIn('name="invoice_numbers"', listing)
+        self.assertIn('name="codes_explanation"', listing)
+        self.assertEqual(journal._fields["invoice_numbers"].type, "text")
+
+        # In French: the operation, and the journal's own words.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["l10n_fr_aici"], ["fr_FR"])
+        french = journal.with_context(lang="fr_FR")
+        self.assertTrue(
+            tokens[:1]
+            .with_context(lang="fr_FR")
+            .display_name.startswith("Authentification")
+        )
+        self.assertIn(
+            "ne concerne aucun client", french.get_view(view_type="form")["arch"]
+        )
 
     def test_batch_size_setting(self):
         self.company.l10n_fr_aici_batch_size = 3

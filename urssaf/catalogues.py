@@ -109,17 +109,17 @@ def payment_status_label(code):
 
 # --- Reasons of refusal, contestation and cancellation (``infoRejet.code``) ---
 REJECTION_REASONS = {
-    "REGUL_MNT_FACT": "Régularisation : montant facturé ou taux horaire erroné",
-    "REGUL_NB_QTE_FACT": "Régularisation : nombre d'heures ou quantités erroné",
-    "REGUL_PRESTA_FACT": "Régularisation : prestations facturées erronées",
-    "REGUL_AUTRE": "Régularisation : autre motif",
-    "CONTEST_ERR_FACT": "Contestation : la facture comporte une erreur",
-    "CONTEST_FACT_REGLEE": "Contestation : facture déjà réglée",
-    "CONTEST_AUTRE": "Contestation : autre motif",
-    "ANNUL_DBL": "Annulation : demande de paiement en double",
-    "ANNUL_ERR_MNT": "Annulation : montant erroné",
-    "ANNUL_ERR_TECH": "Annulation : erreur technique",
-    "ANNUL_AUTRE": "Annulation : autre motif",
+    "REGUL_MNT_FACT": "Régularisation : montant facturé ou taux horaire erroné",
+    "REGUL_NB_QTE_FACT": "Régularisation : nombre d'heures ou quantités erroné",
+    "REGUL_PRESTA_FACT": "Régularisation : prestations facturées erronées",
+    "REGUL_AUTRE": "Régularisation : autre motif",
+    "CONTEST_ERR_FACT": "Contestation : la facture comporte une erreur",
+    "CONTEST_FACT_REGLEE": "Contestation : facture déjà réglée",
+    "CONTEST_AUTRE": "Contestation : autre motif",
+    "ANNUL_DBL": "Annulation : demande de paiement en double",
+    "ANNUL_ERR_MNT": "Annulation : montant erroné",
+    "ANNUL_ERR_TECH": "Annulation : erreur technique",
+    "ANNUL_AUTRE": "Annulation : autre motif",
 }
 
 
@@ -170,7 +170,7 @@ def rejection_advice(code):
 # --- Status of the link between the provider and a particulier (GET /particulier) ---
 PARTICULIER_STATUSES = {
     "APPAREILLAGE_EC": "En attente d'activation par le client",
-    "APPAREILLAGE_VALIDE": "Actif : demandes de paiement possibles",
+    "APPAREILLAGE_VALIDE": "Actif : demandes de paiement possibles",
     "APPAREILLAGE_NF": "Inscription non finalisée",
     "PARTICULIER_BLOQUE": "Compte du client bloqué",
     "MANDAT_ECHU": "Mandat de prélèvement expiré",
@@ -346,7 +346,7 @@ ERROR_CODES = {
     ),
     "ERREUR_TECHNIQUE": _INFO(
         "Erreur technique côté Urssaf.",
-        "Réessayez plus tard ; l'envoi sera repris automatiquement.",
+        "Réessayez plus tard ; l'envoi sera repris automatiquement.",
     ),
     "PARAM_INVALIDE": _INFO(
         "Un paramètre de la requête est invalide.",
@@ -463,12 +463,12 @@ ERROR_CODES = {
         "email",
     ),
     "ERR_COMPTE_BLOQUE": _INFO(
-        "Le compte particulier du client est bloqué ; l'inscription est impossible.",
+        "Le compte particulier du client est bloqué ; l'inscription est impossible.",
         "Le client doit contacter l'Urssaf.",
     ),
     "ERR_LIEN_TIERS_PRESTATION_PARTICULIER_EXISTE": _INFO(
         "Ce client est déjà inscrit auprès de votre structure.",
-        "Ne réinscrivez pas le client : reprenez son identifiant Urssaf existant.",
+        "Ne réinscrivez pas le client : reprenez son identifiant Urssaf existant.",
     ),
     "ERR_LIEN_TIERS_PRESTATION_PARTICULIER": _INFO(
         "Erreur lors de la création du lien entre votre structure et le client.",
@@ -476,7 +476,7 @@ ERROR_CODES = {
     ),
     "ERR_RECHERCHE_PARTICULIER": _INFO(
         "Aucun particulier ne correspond, ou le lien avec ce client a été rompu.",
-        "Vérifiez l'identifiant Urssaf du client ; réinscrivez-le si besoin.",
+        "Vérifiez l'identifiant Urssaf du client ; réinscrivez-le si besoin.",
     ),
     # Payment requests
     "ERR_PARTICULIER_INCONNU": _INFO(
@@ -556,7 +556,7 @@ ERROR_CODES = {
     ),
     "ERR_VALEUR_NEGATIVE": _INFO(
         "Un montant est négatif.",
-        "Les avoirs et lignes négatives ne peuvent pas être envoyés ; intégrez la "
+        "Les avoirs et lignes négatives ne peuvent pas être envoyés ; intégrez la "
         "remise dans le prix des lignes.",
         "lines",
     ),
@@ -581,7 +581,7 @@ ERROR_CODES = {
     ),
     "ERR_CMPT_BLOQUE": _INFO(
         "Le compte du client est bloqué (par exemple après un impayé).",
-        "Le client doit régulariser sa situation auprès de l'Urssaf ; facturez-le "
+        "Le client doit régulariser sa situation auprès de l'Urssaf ; facturez-le "
         "directement en attendant.",
         "partner",
     ),
@@ -631,3 +631,18 @@ def error_info(code, message="", description=""):
         f"{text} (code {code or 'inconnu'})",
         "Vérifiez les données ou contactez l'Urssaf avec ce code.",
     )
+
+
+def code_explanation(code):
+    """One French line for an Urssaf code: the code, what it means, what to do."""
+    info = error_info(code)
+    return " ".join(
+        part for part in (f"{code} :", info.explanation, info.action) if part
+    )
+
+
+def codes_explanation(codes):
+    """:func:`code_explanation` of each code of a comma-separated list, one a
+    line; ``""`` when there is none."""
+    found = [code.strip() for code in str(codes or "").split(",")]
+    return "\n".join(code_explanation(code) for code in dict.fromkeys(found) if code)

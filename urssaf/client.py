@@ -207,7 +207,7 @@ class UrssafClient:
             return self._fetch_token()
         except (MaybeReceivedError, UnavailableError) as exc:
             raise NotReceivedError(
-                f"Jeton d'accès Urssaf non obtenu : {exc.message} Rien n'a été "
+                f"Jeton d'accès Urssaf non obtenu : {exc.message} Rien n'a été "
                 "transmis.",
                 operation="token",
                 http_status=exc.http_status,
@@ -368,7 +368,7 @@ class UrssafClient:
             break
         if response.status_code == 403:
             raise AuthenticationError(
-                "Accès refusé par l'Urssaf : ces identifiants ne sont pas habilités "
+                "Accès refusé par l'Urssaf : ces identifiants ne sont pas habilités "
                 "à cette opération.",
                 operation=operation,
                 http_status=403,

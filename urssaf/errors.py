@@ -55,7 +55,7 @@ class ApiError:
         info = error_info(self.code, self.message, self.description)
         parts = [info.explanation]
         if self.code == "ERREUR_VALIDATION" and (self.message or self.description):
-            parts.append(f"Détail Urssaf : {self.message or self.description}")
+            parts.append(f"Détail Urssaf : {self.message or self.description}")
         if info.action:
             parts.append(info.action)
         return " ".join(p for p in parts if p)

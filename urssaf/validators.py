@@ -30,7 +30,11 @@ Own rules (not published by Urssaf, chosen to be safe):
 * invoice number: at most :data:`INVOICE_NUMBER_MAX_LENGTH` (50) printable
   characters (no limit is published; Odoo numbers are far shorter);
 * invoice date: not before the start of the period and not in the future;
-* period: not before :data:`SCHEME_START` (launch of the scheme, 2022);
+* period: not before :data:`SCHEME_START` (launch of the scheme, 2022), nor
+  before the client's activation compared as Urssaf does: the start sent as
+  ``<date>T00:00:00Z`` against the activation instant (:class:`Activation`), so a
+  period starting on the activation day passes only for an activation at
+  midnight UTC, and a date without time counts as the whole day;
 * amounts: at most :data:`MAX_AMOUNT` euros, quantities at most
   :data:`MAX_QUANTITY`; the quantity is rounded to 2 decimals by the builder;
 * totals: the sum of the lines may differ from the invoice total by at most one
@@ -44,6 +48,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import re
+import zoneinfo
 from dataclasses import dataclass
 
 from . import bank as bank_checks
@@ -79,6 +84,7 @@ MAX_QUANTITY = decimal.Decimal(100000)
 DEPOSIT_MAX_SHARE = decimal.Decimal("0.5")
 _EMAIL_MAX_LENGTH = 254
 _MAX_ECHO = 40
+_PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 _COMMUNE_CODE = re.compile(r"[0-9][0-9AB][0-9]{3}")
 _COUNTRY_CODE = re.compile(r"[0-9]{5}")
@@ -191,7 +197,7 @@ def _echo(value):
     text = clean_text(value) if isinstance(value, str) else repr(value)
     if len(text) > _MAX_ECHO:
         text = text[: _MAX_ECHO - 1] + "…"
-    return f"« {text} »"
+    return f"« {text} »"
 
 
 def _units(text):
@@ -210,7 +216,7 @@ def _wrong_type(report, field, value, key=None, expected="un texte"):
     report.add(
         field,
         "type",
-        f"{label} a une valeur inattendue ({_echo(value)}) : {expected} est attendu.",
+        f"{label} a une valeur inattendue ({_echo(value)}) : {expected} est attendu.",
     )
 
 
@@ -278,14 +284,14 @@ def _check_name(report, field, value, *, required):
         report.add(
             field,
             "pattern",
-            f"{label} {_echo(raw)} contient un chiffre : seuls les lettres, "
+            f"{label} {_echo(raw)} contient un chiffre : seuls les lettres, "
             "l'apostrophe, le tiret et l'espace sont acceptés par l'Urssaf.",
         )
     elif not cleaned:
         report.add(
             field,
             "pattern",
-            f"{label} {_echo(raw)} ne contient aucune lettre : seuls les lettres, "
+            f"{label} {_echo(raw)} ne contient aucune lettre : seuls les lettres, "
             "l'apostrophe, le tiret et l'espace sont acceptés.",
         )
     elif _units(cleaned) > NAME_MAX_LENGTH:
@@ -294,7 +300,7 @@ def _check_name(report, field, value, *, required):
         report.add(
             field,
             "pattern",
-            f"{label} {_echo(cleaned)} n'a pas la forme attendue par l'Urssaf : "
+            f"{label} {_echo(cleaned)} n'a pas la forme attendue par l'Urssaf : "
             "des lettres, séparées par une apostrophe, un tiret ou une seule "
             "espace, en commençant et en finissant par une lettre.",
         )
@@ -322,7 +328,7 @@ def _check_civility(report, value):
         report.add(
             "civility",
             "invalid_choice",
-            f"La civilité {_echo(raw)} est invalide : 1 (Monsieur) ou 2 (Madame) "
+            f"La civilité {_echo(raw)} est invalide : 1 (Monsieur) ou 2 (Madame) "
             "est attendu.",
         )
 
@@ -341,7 +347,7 @@ def _check_birth_date(report, value, today):
         report.add(
             "birth_date",
             "too_old",
-            f"La date de naissance ({_fr_date(day)}) est antérieure à 1900 : "
+            f"La date de naissance ({_fr_date(day)}) est antérieure à 1900 : "
             "vérifiez-la.",
         )
 
@@ -363,7 +369,7 @@ def _check_insee_commune(report, field, value):
         report.add(
             field,
             "pattern",
-            f"{label} {_echo(raw)} est invalide : 5 caractères sont attendus "
+            f"{label} {_echo(raw)} est invalide : 5 caractères sont attendus "
             "(code officiel géographique, par exemple 69123, 2A004 ou 97411), "
             "à ne pas confondre avec le code postal.",
         )
@@ -401,7 +407,7 @@ def _check_birth_commune_at_date(report, code, birth_date):
             field,
             "unknown_commune",
             f"La commune de naissance {_echo(code)} n'existe pas dans le code "
-            "officiel géographique de l'INSEE : choisissez-la par son nom ou son "
+            "officiel géographique de l'INSEE : choisissez-la par son nom ou son "
             "code postal.",
         )
     elif birth_date is not None:
@@ -409,7 +415,7 @@ def _check_birth_commune_at_date(report, code, birth_date):
             field,
             "wrong_for_date",
             f"Le code de la commune de naissance {_echo(code)} n'est pas celui "
-            f"en vigueur à la date de naissance ({_fr_date(birth_date)}) : "
+            f"en vigueur à la date de naissance ({_fr_date(birth_date)}) : "
             f"{expected} est attendu (la Corse était le département 20 jusqu'au "
             "1er janvier 1976).",
         )
@@ -428,7 +434,7 @@ def _check_birth_place(report, place, birth_date=None):
         report.add(
             field,
             "pattern",
-            f"Le code INSEE du pays de naissance {_echo(raw)} est invalide : "
+            f"Le code INSEE du pays de naissance {_echo(raw)} est invalide : "
             "5 chiffres sont attendus (99100 pour la France).",
         )
         return
@@ -451,7 +457,7 @@ def _check_birth_place(report, place, birth_date=None):
         report.add(
             field,
             "pattern",
-            f"Le code INSEE du pays de naissance {_echo(raw)} est invalide : les "
+            f"Le code INSEE du pays de naissance {_echo(raw)} est invalide : les "
             "codes pays INSEE commencent par 99 (99100 France, 99134 Espagne…).",
         )
     if commune_code not in (None, ""):
@@ -459,7 +465,7 @@ def _check_birth_place(report, place, birth_date=None):
             "birth_place.commune_code",
             "unexpected",
             "Le code de commune de naissance ne doit être renseigné que pour une "
-            "naissance en France (pays 99100) : videz-le pour une naissance à "
+            "naissance en France (pays 99100) : videz-le pour une naissance à "
             "l'étranger.",
         )
 
@@ -472,7 +478,7 @@ def _check_mobile(report, value):
         report.add(
             "mobile",
             "pattern",
-            f"Le numéro de téléphone portable {_echo(raw)} est invalide : un "
+            f"Le numéro de téléphone portable {_echo(raw)} est invalide : un "
             "mobile français est attendu (06 ou 07 suivi de 8 chiffres, ou "
             "+33 6 / +33 7), par exemple 06 12 34 56 78.",
         )
@@ -489,15 +495,15 @@ def _check_email(report, value):
         report.add(
             "email",
             "pattern",
-            f"L'adresse e-mail {_echo(raw)} contient un « + », que l'Urssaf "
-            "n'accepte pas : indiquez l'adresse sans la partie « +… ».",
+            f"L'adresse e-mail {_echo(raw)} contient un « + », que l'Urssaf "
+            "n'accepte pas : indiquez l'adresse sans la partie « +… ».",
         )
     elif not _EMAIL.fullmatch(email):
         report.add(
             "email",
             "pattern",
-            f"L'adresse e-mail {_echo(raw)} est invalide : seuls les lettres "
-            "sans accent, chiffres, points, tirets et « _ » sont acceptés, avec un "
+            f"L'adresse e-mail {_echo(raw)} est invalide : seuls les lettres "
+            "sans accent, chiffres, points, tirets et « _ » sont acceptés, avec un "
             "@ et un nom de domaine (par exemple jeanne.durand@exemple.fr).",
         )
 
@@ -509,7 +515,7 @@ def _address_code(report, field, value, regex, expected, *, required=True):
     code = normalize_code(raw)
     if len(code) > 20 or not regex.fullmatch(code):
         label, _plural = _label(field)
-        report.add(field, "pattern", f"{label} {_echo(raw)} est invalide : {expected}")
+        report.add(field, "pattern", f"{label} {_echo(raw)} est invalide : {expected}")
         return ""
     return code
 
@@ -522,15 +528,15 @@ def _check_street_number(report, value):
         "address.street_number",
         value,
         _STREET_NUMBER,
-        "uniquement des chiffres (20 au plus) sont attendus ; mettez « bis », "
-        "« ter »… dans l'indice de répétition.",
+        "uniquement des chiffres (20 au plus) sont attendus ; mettez « bis », "
+        "« ter »… dans l'indice de répétition.",
         required=False,
     )
     if number and int(number) == 0:
         report.add(
             "address.street_number",
             "pattern",
-            "Le numéro de voie ne peut pas être 0 : laissez-le vide s'il n'y a pas "
+            "Le numéro de voie ne peut pas être 0 : laissez-le vide s'il n'y a pas "
             "de numéro.",
         )
         return ""
@@ -546,7 +552,7 @@ def _check_street_letter(report, value, number):
         report.add(
             "address.street_letter",
             "invalid_choice",
-            f"L'indice de répétition {_echo(raw)} est invalide : B (bis), T (ter), "
+            f"L'indice de répétition {_echo(raw)} est invalide : B (bis), T (ter), "
             "Q (quater) ou C (quinquies) est attendu.",
         )
     elif not number:
@@ -566,7 +572,7 @@ def _check_street_type(report, value):
         report.add(
             "address.street_type",
             "too_long",
-            f"Le type de voie {_echo(raw)} ne doit pas dépasser 4 caractères : "
+            f"Le type de voie {_echo(raw)} ne doit pas dépasser 4 caractères : "
             "utilisez le code Urssaf (R pour rue, AV pour avenue, BD pour "
             "boulevard…).",
         )
@@ -574,7 +580,7 @@ def _check_street_type(report, value):
         report.add(
             "address.street_type",
             "pattern",
-            f"Le type de voie {_echo(raw)} est invalide : un code de 1 à 4 lettres "
+            f"Le type de voie {_echo(raw)} est invalide : un code de 1 à 4 lettres "
             "ou chiffres est attendu (R, AV, BD…).",
         )
     elif code not in STREET_TYPES:
@@ -583,7 +589,7 @@ def _check_street_type(report, value):
             "unknown_street_type",
             f"Le type de voie {_echo(raw)} n'est pas dans la liste de l'Urssaf "
             "(R rue, AV avenue, BD boulevard, CHE chemin, PL place, IMP impasse, "
-            "RTE route…) ; à défaut, mettez le type dans le libellé de voie.",
+            "RTE route…) ; à défaut, mettez le type dans le libellé de voie.",
         )
     else:
         return code
@@ -638,7 +644,7 @@ def _check_street(report, address):
         report.add(
             "address",
             "incomplete",
-            "L'adresse est incomplète : indiquez un type et un libellé de voie, "
+            "L'adresse est incomplète : indiquez un type et un libellé de voie, "
             "un complément d'adresse ou un lieu-dit.",
         )
 
@@ -686,8 +692,8 @@ def _check_iban(report, value):
         report.add(
             "bank.iban",
             "pattern",
-            f"L'IBAN {_echo(raw)} est invalide : format attendu « FR76 3000 6000 "
-            "0112 3456 7890 189 » (18 à 38 caractères, 2 lettres de pays, 2 "
+            f"L'IBAN {_echo(raw)} est invalide : format attendu « FR76 3000 6000 "
+            "0112 3456 7890 189 » (18 à 38 caractères, 2 lettres de pays, 2 "
             "chiffres de clé).",
         )
     elif not bank_checks.iban_is_valid(iban):
@@ -695,7 +701,7 @@ def _check_iban(report, value):
             "bank.iban",
             "checksum",
             f"L'IBAN {_echo(raw)} est invalide (clé de contrôle ou longueur "
-            "incorrecte pour le pays) : vérifiez-le sur le RIB du client.",
+            "incorrecte pour le pays) : vérifiez-le sur le RIB du client.",
         )
 
 
@@ -710,7 +716,7 @@ def _check_bic(report, value):
         report.add(
             "bank.bic",
             "pattern",
-            f"Le BIC {_echo(raw)} est invalide : 8 ou 11 caractères sont attendus, "
+            f"Le BIC {_echo(raw)} est invalide : 8 ou 11 caractères sont attendus, "
             "par exemple BNPAFRPP ou BNPAFRPPXXX.",
         )
 
@@ -732,7 +738,7 @@ def validate_particulier(particulier, *, today):
     try:
         _validate_particulier(report, particulier, _today(today))
     except Exception as error:  # noqa: BLE001 - a validator must never raise
-        report.add("particulier", "type", f"Données inattendues : {_echo(str(error))}.")
+        report.add("particulier", "type", f"Données inattendues : {_echo(str(error))}.")
     return report.problems
 
 
@@ -783,9 +789,9 @@ def _amount(report, field, value, *, key=None, required=True, maximum=MAX_AMOUNT
         report.add(
             field,
             "negative",
-            f"{label} est négatif ({number}) : l'Urssaf refuse les montants "
+            f"{label} est négatif ({number}) : l'Urssaf refuse les montants "
             "négatifs. Les avoirs et les lignes négatives ne peuvent pas être "
-            "transmis ; intégrez la remise dans le montant de la ligne concernée.",
+            "transmis ; intégrez la remise dans le montant de la ligne concernée.",
         )
         return None
     if number != number.quantize(CENT):
@@ -822,11 +828,97 @@ def _quantity(report, value):
             field,
             "not_positive",
             f"La quantité ({number}) doit être positive (au moins 0,01 une fois "
-            "arrondie à 2 décimales) ; les lignes négatives ne peuvent pas être "
+            "arrondie à 2 décimales) ; les lignes négatives ne peuvent pas être "
             "transmises.",
         )
         return None
     return round_amount(number)
+
+
+# --- activation ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Activation:
+    """When Urssaf starts accepting payment requests for a client.
+
+    Urssaf compares the start of the period, sent as the instant
+    ``<date>T00:00:00Z``, with the activation instant: a period may start on
+    the activation day only when the activation happened exactly at midnight
+    UTC; otherwise the first day that can be sent is the next one.
+
+    ``instant`` is the aware UTC activation instant, ``None`` when only its day
+    is known; ``first_day`` the first day a period may start; ``text`` the
+    activation in French, for the messages.
+    """
+
+    instant: datetime.datetime | None
+    first_day: datetime.date
+    text: str
+
+    @classmethod
+    def of(cls, value):
+        """An :class:`Activation` from what the caller knows, or ``None``.
+
+        * an aware ``datetime``: that instant;
+        * a naive ``datetime``: taken as UTC (Odoo's storage);
+        * a ``date``: activated at some unknown time of that day. Since only
+          an activation at exactly 00:00:00Z lets a period start that day, the
+          safe reading is that the first day that can be sent is the next one
+          (never let pass what Urssaf would refuse);
+        * an ISO 8601 text of either (``Z`` or an offset for an instant);
+        * anything else: unknown (``None``).
+        """
+        if isinstance(value, str):
+            value = _parse_iso(value)
+        if isinstance(value, datetime.datetime):
+            return cls._of_instant(value)
+        if isinstance(value, datetime.date):
+            return cls(None, _next_day(value), f"le {_fr_date(value)}")
+        return None
+
+    @classmethod
+    def _of_instant(cls, value):
+        if value.tzinfo is None or value.utcoffset() is None:
+            instant = value.replace(tzinfo=datetime.timezone.utc)
+        else:
+            instant = value.astimezone(datetime.timezone.utc)
+        day = instant.date()
+        if instant != _midnight_utc(day):
+            day = _next_day(day)
+        local = instant.astimezone(_PARIS)
+        text = (
+            f"le {_fr_date(local.date())} à {local.hour:02d} h "
+            f"{local.minute:02d}, heure de Paris"
+        )
+        return cls(instant, day, text)
+
+    def refuses(self, start):
+        """Whether Urssaf refuses a period starting on the day ``start``."""
+        if self.instant is not None:
+            return _midnight_utc(start) < self.instant
+        return start < self.first_day
+
+
+def _midnight_utc(day):
+    return datetime.datetime.combine(day, datetime.time(0), datetime.timezone.utc)
+
+
+def _next_day(day):
+    return day + datetime.timedelta(days=1) if day < datetime.date.max else day
+
+
+def _parse_iso(text):
+    """A ``datetime`` or ``date`` from an ISO 8601 text, else ``None``."""
+    text = text.strip()
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"
+    try:
+        if len(text) > 10:
+            return datetime.datetime.fromisoformat(text)
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 # --- payment request ------------------------------------------------------------------
@@ -873,14 +965,14 @@ def _check_period(report, start, end, today, activation):
             "date_end",
             "period_two_months",
             f"La période du {_fr_date(start)} au {_fr_date(end)} couvre plusieurs "
-            "mois : l'Urssaf n'accepte qu'un seul mois civil par demande de "
-            "paiement ; faites une facture par mois.",
+            "mois : l'Urssaf n'accepte qu'un seul mois civil par demande de "
+            "paiement ; faites une facture par mois.",
         )
     if end > today:
         report.add(
             "date_end",
             "future",
-            f"La date de fin de la période ({_fr_date(end)}) est dans le futur : "
+            f"La date de fin de la période ({_fr_date(end)}) est dans le futur : "
             "seules les prestations déjà réalisées peuvent être transmises.",
         )
     if start < SCHEME_START:
@@ -890,13 +982,15 @@ def _check_period(report, start, end, today, activation):
             f"La date de début de la période ({_fr_date(start)}) est antérieure à "
             "l'ouverture de l'avance immédiate (2022).",
         )
-    if activation is not None and start < activation:
+    if activation is not None and activation.refuses(start):
         report.add(
             "date_start",
             "before_activation",
             f"La période commence le {_fr_date(start)}, avant l'activation de "
-            f"l'avance immédiate pour ce client ({_fr_date(activation)}) : les "
-            "prestations antérieures ne peuvent pas être transmises.",
+            f"l'avance immédiate pour ce client ({activation.text}) : l'Urssaf "
+            "refuserait la demande. La période peut commencer au plus tôt le "
+            f"{_fr_date(activation.first_day)} ; les prestations antérieures se "
+            "facturent hors avance immédiate.",
         )
 
 
@@ -928,7 +1022,7 @@ def _check_nature(report, value):
             "unknown_nature",
             f"Le code nature {_echo(raw)} n'existe pas dans la nomenclature Urssaf "
             "(par exemple 60 ménage-repassage, 70 jardinage, 100 soutien "
-            "scolaire) : vérifiez la nature Urssaf de l'article.",
+            "scolaire) : vérifiez la nature Urssaf de l'article.",
         )
 
 
@@ -938,7 +1032,7 @@ def _check_unit(report, value):
         report.add(
             "unit",
             "invalid_choice",
-            f"L'unité {_echo(raw)} est invalide : HEURE ou FORFAIT est attendu.",
+            f"L'unité {_echo(raw)} est invalide : HEURE ou FORFAIT est attendu.",
         )
 
 
@@ -951,8 +1045,8 @@ def _check_intervenant(report, value):
         report.add(
             "intervenant",
             "pattern",
-            f"Le numéro d'intervenant {_echo(raw)} est invalide : « SAP » suivi du "
-            "SIREN (9 chiffres) ou « SIR » suivi du SIRET (14 chiffres) est attendu.",
+            f"Le numéro d'intervenant {_echo(raw)} est invalide : « SAP » suivi du "
+            "SIREN (9 chiffres) ou « SIR » suivi du SIRET (14 chiffres) est attendu.",
         )
 
 
@@ -1037,10 +1131,10 @@ def _check_lines(report, lines, start, end):
     usable = True
     for index, line in enumerate(lines):
         if line is None:
-            report.add(f"lines[{index}]", "required", f"Ligne {index + 1} : vide.")
+            report.add(f"lines[{index}]", "required", f"Ligne {index + 1} : vide.")
             usable = False
             continue
-        child = report.child(f"lines[{index}]", f"Ligne {index + 1} : ")
+        child = report.child(f"lines[{index}]", f"Ligne {index + 1} : ")
         if _check_line(child, line, start, end) is None:
             usable = False
     return list(lines) if usable else None
@@ -1108,19 +1202,23 @@ def _check_deposit(report, pr, total_ttc, today):
         )
 
 
-def validate_payment_request(request, *, today, activation_date=None):
+def validate_payment_request(request, *, today, activation=None, activation_date=None):
     """All the problems preventing the transmission of a payment request.
 
-    ``activation_date``: date (or datetime) from which Urssaf accepts payment
-    requests for this client (``APPAREILLAGE_VALIDE``), when known.
+    ``activation``: the moment from which Urssaf accepts payment requests for
+    this client (``APPAREILLAGE_VALIDE``), when known; see :class:`Activation`.
+    ``activation_date`` is its former name, still accepted.
     """
     report = _Report()
     try:
         _validate_payment_request(
-            report, request, _today(today), as_date(activation_date)
+            report,
+            request,
+            _today(today),
+            Activation.of(activation if activation is not None else activation_date),
         )
     except Exception as error:  # noqa: BLE001 - a validator must never raise
-        report.add("request", "type", f"Données inattendues : {_echo(str(error))}.")
+        report.add("request", "type", f"Données inattendues : {_echo(str(error))}.")
     return report.problems
 
 
@@ -1150,7 +1248,7 @@ def _validate_payment_request(report, pr, today, activation):
         report.add(
             "total_ttc",
             "zero_total",
-            "Le total TTC de la facture est nul : il n'y a rien à transmettre.",
+            "Le total TTC de la facture est nul : il n'y a rien à transmettre.",
         )
     if total_ttc is not None and total_ht is not None and total_ht > total_ttc:
         report.add(
@@ -1213,9 +1311,9 @@ def validate_search(ids=None, date_start=None, date_end=None, invoice_numbers=No
             report.add(
                 "ids",
                 "no_criterion",
-                "Indiquez au moins un critère de recherche : identifiants, numéros "
+                "Indiquez au moins un critère de recherche : identifiants, numéros "
                 "de facture ou période.",
             )
     except Exception as error:  # noqa: BLE001 - a validator must never raise
-        report.add("ids", "type", f"Données inattendues : {_echo(str(error))}.")
+        report.add("ids", "type", f"Données inattendues : {_echo(str(error))}.")
     return report.problems

@@ -350,7 +350,10 @@ def _particulier_errors(demande, particulier, now):
     )
     if code != "APPAREILLAGE_VALIDE":
         return [link_error]
-    if from_iso(demande["dateDebutEmploi"]).date() < activated_at.date():
+    # Urssaf compares instants: the period starts at <date>T00:00:00Z, so a
+    # period starting on the activation day is refused unless the activation
+    # happened exactly at midnight UTC.
+    if from_iso(demande["dateDebutEmploi"]) < activated_at:
         return [link_error]
     return []
 

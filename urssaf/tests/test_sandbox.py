@@ -600,16 +600,19 @@ def test_submit_particulier_rules(sandbox, api, active):
     answer = api.submit(demande(sandbox, waiting, "W"))[0]
     assert codes(answer["errors"]) == ["ERR_LIEN_PARTICULIER_PRESTATAIRE"]
 
-    # activated on the 15th: a period starting on the 10th is refused
+    # activated on the 15th at 09:00 UTC: a period starting on the 10th is
+    # refused, and so is one starting on the 15th (2025-..-15T00:00:00Z is
+    # before the activation instant, as Urssaf compares them); the 16th passes.
     start = last_month(sandbox)
     sandbox.control(
         "POST",
         f"/_sandbox/particulier/{waiting}/activate",
         json={"at": f"{start.replace(day=15).isoformat()}T09:00:00Z"},
     )
-    answer = api.submit(demande(sandbox, waiting, "W", start.replace(day=10)))[0]
-    assert codes(answer["errors"]) == ["ERR_LIEN_PARTICULIER_PRESTATAIRE"]
-    answer = api.submit(demande(sandbox, waiting, "W", start.replace(day=15)))[0]
+    for day in (10, 15):
+        answer = api.submit(demande(sandbox, waiting, "W", start.replace(day=day)))
+        assert codes(answer[0]["errors"]) == ["ERR_LIEN_PARTICULIER_PRESTATAIRE"]
+    answer = api.submit(demande(sandbox, waiting, "W", start.replace(day=16)))[0]
     assert answer["errors"] == []
 
     for status, code in [
@@ -622,6 +625,30 @@ def test_submit_particulier_rules(sandbox, api, active):
         )
         answer = api.submit(demande(sandbox, active, f"S-{status}"))[0]
         assert codes(answer["errors"]) == [code]
+
+
+def test_period_start_against_the_activation_instant(sandbox, api):
+    """The period's start, <date>T00:00:00Z, must not precede the activation
+    instant: on the activation day only an activation at midnight UTC passes."""
+    month = last_month(sandbox)
+    third, fourth = month.replace(day=3), month.replace(day=4)
+    cases = [
+        (f"{third}T10:00:00Z", third, False),
+        (f"{third}T10:00:00Z", fourth, True),
+        (f"{third}T00:00:00Z", third, True),
+        (f"{third}T00:00:01Z", third, False),
+        # 00:30 in Paris on the 4th is 23:30 UTC on the 3rd: the 4th passes.
+        (f"{fourth}T00:30:00+01:00", fourth, True),
+    ]
+    names = ("Alain", "Bruno", "Claude", "Denis", "Emile")
+    for index, (at, day, passes) in enumerate(cases):
+        id_client = api.register(prenoms=names[index])
+        sandbox.control(
+            "POST", f"/_sandbox/particulier/{id_client}/activate", json={"at": at}
+        )
+        answer = api.submit(demande(sandbox, id_client, f"A-{index}", day))[0]
+        expected = [] if passes else ["ERR_LIEN_PARTICULIER_PRESTATAIRE"]
+        assert codes(answer["errors"]) == expected, (at, day)
 
 
 def test_duplicate_across_calls(sandbox, api, active):

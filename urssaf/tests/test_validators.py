@@ -3,9 +3,11 @@
 import dataclasses
 import datetime as dt
 from decimal import Decimal as D
+from zoneinfo import ZoneInfo
 
 import pytest
 from factories import make_line, make_particulier, make_request  # noqa: E402
+from typography import typography_problems  # noqa: E402
 
 from urssaf.data_types import (
     BirthPlace,
@@ -49,6 +51,7 @@ def assert_well_formed(problems):
         assert problem.field and problem.code and problem.message
         assert problem.message.endswith((".", ")"))
         assert str(problem) == problem.message
+        assert typography_problems(problem.message) == [], problem.message
 
 
 # --- Problem ----------
@@ -398,23 +401,74 @@ def test_valid_payment_request_lines(line_changes):
     build_payment_request(pr)
 
 
-def test_activation_date():
+UTC = dt.timezone.utc
+
+
+@pytest.mark.parametrize(
+    "activation",
+    [
+        # exactly at midnight UTC on the start day: 2025-03-03T00:00:00Z passes
+        dt.datetime(2025, 3, 3, tzinfo=UTC),
+        dt.datetime(2025, 3, 3),  # naive: UTC, as Odoo stores it
+        "2025-03-03T00:00:00Z",
+        # 00:30 in Paris on the 3rd is still the 2nd in UTC
+        dt.datetime(2025, 3, 3, 0, 30, tzinfo=ZoneInfo("Europe/Paris")),
+        dt.datetime(2025, 3, 2, 10, tzinfo=UTC),
+        dt.date(2025, 3, 2),
+        "2025-03-02",
+        None,
+        "n'importe quoi",
+    ],
+)
+def test_period_starting_from_the_activation(activation):
+    pr = request()  # the period starts on 03/03/2025
+    assert validate_payment_request(pr, today=TODAY, activation=activation) == []
+
+
+@pytest.mark.parametrize(
+    "activation,shown",
+    [
+        # Urssaf compares 2025-03-03T00:00:00Z with the activation instant.
+        (dt.datetime(2025, 3, 3, 10, tzinfo=UTC), "le 03/03/2025 à 11 h 00"),
+        (dt.datetime(2025, 3, 3, 10), "le 03/03/2025 à 11 h 00"),
+        ("2025-03-03T10:00:00Z", "le 03/03/2025 à 11 h 00"),
+        (dt.datetime(2025, 3, 3, 0, 0, 1, tzinfo=UTC), "le 03/03/2025 à 01 h 00"),
+        # the day only: some time of that day, hence refused as well
+        (dt.date(2025, 3, 3), "le 03/03/2025"),
+    ],
+)
+def test_period_starting_on_the_activation_day(activation, shown):
     pr = request()
-    assert (
-        validate_payment_request(pr, today=TODAY, activation_date=dt.date(2025, 3, 3))
-        == []
+    problems = validate_payment_request(pr, today=TODAY, activation=activation)
+    assert codes(problems) == {("date_start", "before_activation")}
+    assert_well_formed(problems)
+    message = problems[0].message
+    assert f"avance immédiate pour ce client ({shown}" in message
+    assert "au plus tôt le 04/03/2025 ;" in message
+    # starting the next day, the same request passes
+    later = request(date_start=dt.date(2025, 3, 4))
+    assert validate_payment_request(later, today=TODAY, activation=activation) == []
+
+
+def test_period_before_the_activation():
+    pr = request()
+    problems = validate_payment_request(
+        pr, today=TODAY, activation=dt.datetime(2025, 3, 10, 15, 45, tzinfo=UTC)
     )
-    assert (
-        validate_payment_request(
-            pr, today=TODAY, activation_date=dt.datetime(2025, 3, 3, 10, 0)
-        )
-        == []
+    assert codes(problems) == {("date_start", "before_activation")}
+    assert problems[0].message == (
+        "La période commence le 03/03/2025, avant l'activation de l'avance "
+        "immédiate pour ce client (le 10/03/2025 à 16 h 45, heure de Paris) : "
+        "l'Urssaf refuserait la demande. La période peut commencer au plus tôt le "
+        "11/03/2025 ; les prestations antérieures se facturent hors avance "
+        "immédiate."
     )
+    # the former keyword still works, a date as a whole day
     problems = validate_payment_request(
         pr, today=TODAY, activation_date=dt.date(2025, 3, 4)
     )
     assert codes(problems) == {("date_start", "before_activation")}
-    assert "04/03/2025" in problems[0].message
+    assert "au plus tôt le 05/03/2025" in problems[0].message
 
 
 # --- payment request: every rule ----------
@@ -550,7 +604,7 @@ def test_invalid_payment_request_line(line_changes, expected):
     assert expected in codes(problems), problems
     assert_well_formed(problems)
     assert all(
-        p.message.startswith("Ligne 1 : ")
+        p.message.startswith("Ligne 1 : ")
         for p in problems
         if p.field.startswith("lines[0].")
     )
@@ -579,7 +633,7 @@ def test_second_line_problems_are_indexed():
         request(lines, total_ttc=D("265.00"), total_ht=D("241.00")), today=TODAY
     )
     assert codes(problems) == {("lines[1].nature_code", "unknown_nature")}
-    assert problems[0].message.startswith("Ligne 2 : ")
+    assert problems[0].message.startswith("Ligne 2 : ")
 
 
 def test_tolerance_is_one_cent_per_line():
@@ -678,7 +732,7 @@ def test_validate_search():
 def test_a_digit_in_a_name_is_refused(field):
     problems = validate_particulier(particulier(**{field: "Dupont2"}), today=TODAY)
     assert [(p.field, p.code) for p in problems] == [(field, "pattern")]
-    assert "« Dupont2 » contient un chiffre" in problems[0].message
+    assert "« Dupont2 » contient un chiffre" in problems[0].message
 
 
 def test_birth_commune_must_exist():
