@@ -192,11 +192,15 @@ class AccountMove(models.Model):
         """Group-by in the order of an invoice's life, without empty groups."""
         return [state for state in lifecycle.STATES if state in states]
 
+    # Dependencies on the requests go through the one2many (its inverse,
+    # move_id, is known): through the computed many2one, every change of a
+    # request would cost a search of its invoice.
     @api.depends(
         "l10n_fr_aici_state",
+        "l10n_fr_aici_request_id",
         "l10n_fr_aici_preflight_error",
-        "l10n_fr_aici_request_id.last_error",
-        "l10n_fr_aici_request_id.urssaf_id",
+        "l10n_fr_aici_request_ids.last_error",
+        "l10n_fr_aici_request_ids.urssaf_id",
     )
     def _compute_l10n_fr_aici_flags(self):
         for move in self:
@@ -220,17 +224,18 @@ class AccountMove(models.Model):
 
     @api.depends(
         "l10n_fr_aici_state",
+        "l10n_fr_aici_request_id",
         "l10n_fr_aici_last_error",
         "l10n_fr_aici_closure_reason",
         "l10n_fr_aici_replaced_by_id",
-        "l10n_fr_aici_request_id.cancel_requested",
-        "l10n_fr_aici_request_id.status_code",
-        "l10n_fr_aici_request_id.state_date",
-        "l10n_fr_aici_request_id.next_check",
-        "l10n_fr_aici_request_id.payment_id",
-        "l10n_fr_aici_request_id.transfer_amount",
-        "l10n_fr_aici_request_id.rejection_code",
-        "l10n_fr_aici_request_id.rejection_comment",
+        "l10n_fr_aici_request_ids.cancel_requested",
+        "l10n_fr_aici_request_ids.status_code",
+        "l10n_fr_aici_request_ids.state_date",
+        "l10n_fr_aici_request_ids.next_check",
+        "l10n_fr_aici_request_ids.payment_id",
+        "l10n_fr_aici_request_ids.transfer_amount",
+        "l10n_fr_aici_request_ids.rejection_code",
+        "l10n_fr_aici_request_ids.rejection_comment",
         "l10n_fr_aici_transfer_amount",
         "l10n_fr_aici_transfer_date",
     )
@@ -637,10 +642,19 @@ class AccountMove(models.Model):
             deposit_date=deposit_date,
         )
 
+    def _l10n_fr_aici_prefetch_deposits(self):
+        """Read what the deposits need for all these invoices at once (one
+        query per table instead of two per invoice)."""
+        receivable = self.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        receivable.matched_credit_ids.credit_move_id.move_id.mapped("move_type")
+
     def _l10n_fr_aici_preflight(self):
         """Every reason not to send each invoice: {move: [message, ...]}."""
         today = fields.Date.context_today(self)
         problems = {}
+        self._l10n_fr_aici_prefetch_deposits()
         for move in self:
             messages = []
             partner = move._l10n_fr_aici_client_partner()
@@ -1135,6 +1149,7 @@ class AccountMove(models.Model):
         """The request to send for each invoice: its current one while it is
         not at Urssaf, else a new one (created in one go)."""
         request_model = self.env["l10n_fr_aici.payment.request"]
+        self._l10n_fr_aici_prefetch_deposits()
         reused = self.l10n_fr_aici_request_id.filtered("can_send")
         reused._l10n_fr_aici_resync()
         new = self - reused.move_id
@@ -1250,13 +1265,14 @@ class AccountMove(models.Model):
 
     @api.depends(
         "l10n_fr_aici_state",
+        "l10n_fr_aici_request_id",
         "l10n_fr_aici_closure",
         "amount_total",
         "amount_residual",
-        "l10n_fr_aici_request_id.amount_total",
-        "l10n_fr_aici_request_id.deposit_amount",
-        "l10n_fr_aici_request_id.transfer_amount",
-        "l10n_fr_aici_request_id.transfer_expected_date",
+        "l10n_fr_aici_request_ids.amount_total",
+        "l10n_fr_aici_request_ids.deposit_amount",
+        "l10n_fr_aici_request_ids.transfer_amount",
+        "l10n_fr_aici_request_ids.transfer_expected_date",
     )
     def _compute_l10n_fr_aici_split(self):
         for move in self:
@@ -1292,7 +1308,7 @@ class AccountMove(models.Model):
                 }
             )
 
-    @api.depends("l10n_fr_aici_request_id.state")
+    @api.depends("l10n_fr_aici_request_id", "l10n_fr_aici_request_ids.state")
     def _compute_l10n_fr_aici_live(self):
         for move in self:
             move.l10n_fr_aici_live = (
