@@ -113,12 +113,7 @@ class AccountMove(models.Model):
         string="What Happens Next", compute="_compute_l10n_fr_aici_next_step"
     )
     l10n_fr_aici_next_step_level = fields.Selection(
-        [
-            ("info", "Information"),
-            ("success", "Done"),
-            ("warning", "Warning"),
-            ("danger", "To handle"),
-        ],
+        [(level, level) for level in catalogues.NEXT_STEP_LEVELS],
         compute="_compute_l10n_fr_aici_next_step",
         export_string_translation=False,
     )

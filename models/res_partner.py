@@ -12,6 +12,7 @@ from ..urssaf.catalogues import (
     ACTION_REFRESH,
     ACTIVATION_LINK_DAYS,
     CLIENT_STATES,
+    NEXT_STEP_LEVELS,
     PARTICULIER_STATUSES,
     STREET_LETTERS,
     STREET_TYPES,
@@ -266,12 +267,7 @@ class ResPartner(models.Model):
         string="Next Step", compute="_compute_aici_next_step"
     )
     l10n_fr_aici_next_step_level = fields.Selection(
-        [
-            ("info", "Information"),
-            ("success", "Success"),
-            ("warning", "Warning"),
-            ("danger", "Danger"),
-        ],
+        [(level, level) for level in NEXT_STEP_LEVELS],
         compute="_compute_aici_next_step",
         export_string_translation=False,
     )

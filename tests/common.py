@@ -168,6 +168,18 @@ class AiciSandboxCase(AiciSandboxMixin, TransactionCase):
         else:
             cron.method_direct_trigger()
 
+    def send(self, moves):
+        """The accountant clicks "Envoyer à l'Urssaf"."""
+        return moves.with_user(self.accountant).action_aici_send()
+
+    def refresh(self, moves):
+        """The accountant clicks "Actualiser le statut Urssaf"."""
+        moves.with_user(self.accountant).action_aici_refresh()
+
+    def advance(self, seconds):
+        """Move the sandbox's clock."""
+        self.sandbox.control("POST", "/_sandbox/clock", json={"advance": seconds})
+
     @staticmethod
     def grouped(model, domain, field):
         """Group values in the order the web client shows them (the actions

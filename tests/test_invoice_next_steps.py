@@ -21,12 +21,6 @@ class TestInvoiceNextSteps(AiciSandboxCase):
         super().setUp()
         self.client = self.active_client()
 
-    def send(self, moves):
-        return moves.with_user(self.accountant).action_aici_send()
-
-    def refresh(self, moves):
-        moves.with_user(self.accountant).action_aici_refresh()
-
     def outcome(self, move, **body):
         self.sandbox.control(
             "POST",

@@ -29,15 +29,6 @@ class TestInvoiceSend(AiciSandboxCase):
         super().setUp()
         self.client = self.active_client()
 
-    def advance(self, seconds):
-        self.sandbox.control("POST", "/_sandbox/clock", json={"advance": seconds})
-
-    def send(self, moves):
-        return moves.with_user(self.accountant).action_aici_send()
-
-    def refresh(self, moves):
-        moves.with_user(self.accountant).action_aici_refresh()
-
     # ----------------------------------------------------------- lifecycle
     def test_ready_only_when_posted_for_active_client(self):
         draft = self.invoice(self.client, post=False)

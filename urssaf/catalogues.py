@@ -205,6 +205,10 @@ ACTION_REFRESH = "refresh"
 ACTION_REENROL = "reenrol"
 
 
+# The tones of a next step, from calm to urgent.
+NEXT_STEP_LEVELS = ("info", "success", "warning", "danger")
+
+
 @dataclass(frozen=True)
 class NextStep:
     """What the provider reads and can do for a client in a given state.
