@@ -173,7 +173,11 @@ def main(env):
         )
     )
     wizard.action_enrol()
-    activation = datetime.datetime.combine(months_back(3)[0], datetime.time(9, 0))
+    # Activated the evening before the first month invoiced: Urssaf accepts a
+    # period only from the day after the activation instant.
+    activation = datetime.datetime.combine(
+        months_back(3)[0] - datetime.timedelta(days=1), datetime.time(17, 0)
+    )
     for key in ("jeanne", "paul", "louis", "claire", "henri"):
         control(
             "POST",
