@@ -788,7 +788,10 @@ class AccountMove(models.Model):
                 _("Nothing was sent to Urssaf:")
                 + "\n"
                 + "\n".join(
-                    "• " + _("%(name)s: %(problem)s", name=move.name, problem=message)
+                    "• "
+                    + self.env._(
+                        "%(name)s: %(problem)s", name=move.name, problem=message
+                    )
                     for move, messages in problems.items()
                     for message in messages
                 )
