@@ -132,6 +132,11 @@ class AccountMove(models.Model):
     l10n_fr_aici_can_resume = fields.Boolean(
         compute="_compute_l10n_fr_aici_next_step", export_string_translation=False
     )
+    l10n_fr_aici_step_refresh = fields.Boolean(
+        compute="_compute_l10n_fr_aici_next_step",
+        export_string_translation=False,
+        help="Asking Urssaf again is one of the next step's actions.",
+    )
     l10n_fr_aici_last_error = fields.Text(
         string="Last Urssaf Error", compute="_compute_l10n_fr_aici_flags"
     )
@@ -266,10 +271,12 @@ class AccountMove(models.Model):
             )
             move.l10n_fr_aici_can_exclude = (
                 catalogues.ACTION_EXCLUDE in actions
-                and lifecycle.can_exclude(state, known)
-                and not booked
+                and lifecycle.can_exclude(state, known, booked)
             )
             move.l10n_fr_aici_can_resume = catalogues.ACTION_RESUME in actions
+            move.l10n_fr_aici_step_refresh = (
+                catalogues.ACTION_REFRESH in actions and move.l10n_fr_aici_can_refresh
+            )
             move.l10n_fr_aici_refusal = (
                 move._l10n_fr_aici_refusal_text() if request.rejection_code else False
             )
@@ -281,7 +288,7 @@ class AccountMove(models.Model):
         lines = [
             self.env._(
                 "%(reason)s (code %(code)s).",
-                reason=catalogues.rejection_label(request.rejection_code),
+                reason=request.rejection_label,
                 code=request.rejection_code,
             )
         ]
@@ -291,7 +298,7 @@ class AccountMove(models.Model):
                     "Client's comment: %(comment)s", comment=request.rejection_comment
                 )
             )
-        lines.append(catalogues.rejection_advice(request.rejection_code))
+        lines.append(request.rejection_advice)
         return "\n".join(lines)
 
     def _l10n_fr_aici_step_text(self, code):

@@ -85,18 +85,24 @@ _CONTACT_FIELDS |= {"city"}
 _FOLLOWING = "l10n_fr_aici_following_contact"
 
 
+def birth_commune_of(record, country_code):
+    """(code, name) of the birth commune chosen on a partner or the enrolment
+    wizard: the code in force at the date of birth (Corsica: 20xxx before
+    1976); (None, None) outside France or when none is chosen."""
+    commune = record.l10n_fr_aici_birth_commune_id
+    if not commune or country_code != FRANCE:
+        return None, None
+    code = insee.code_at(commune.code, record.l10n_fr_aici_birth_date)
+    return code or commune.code, commune.name
+
+
 def particulier_of(record):
     """Registration data of a partner, or of the enrolment wizard editing one
     (same field names), as plain data for ``urssaf``. The birth codes are taken
     from the chosen country and commune, the commune's at the date of birth."""
     country = record.l10n_fr_aici_birth_country_id
     country_code = country.l10n_fr_aici_insee_code or ""
-    commune = record.l10n_fr_aici_birth_commune_id
-    commune_code = commune_label = None
-    if commune and country_code == FRANCE:
-        birth_date = record.l10n_fr_aici_birth_date
-        commune_code = insee.code_at(commune.code, birth_date) or commune.code
-        commune_label = commune.name
+    commune_code, commune_label = birth_commune_of(record, country_code)
     return Particulier(
         civility=record.l10n_fr_aici_civility or "",
         birth_name=record.l10n_fr_aici_birth_name or "",
@@ -405,16 +411,11 @@ class ResPartner(models.Model):
     )
     def _compute_aici_birth_commune(self):
         for partner in self:
-            commune = partner.l10n_fr_aici_birth_commune_id
-            if commune and partner.l10n_fr_aici_birth_country_code == FRANCE:
-                # The code of the date of birth (Corsica: 20xxx before 1976).
-                birth_date = partner.l10n_fr_aici_birth_date
-                code = insee.code_at(commune.code, birth_date) or commune.code
-                partner.l10n_fr_aici_birth_commune_code = code
-                partner.l10n_fr_aici_birth_commune_label = commune.name
-            else:
-                partner.l10n_fr_aici_birth_commune_code = False
-                partner.l10n_fr_aici_birth_commune_label = False
+            code, name = birth_commune_of(
+                partner, partner.l10n_fr_aici_birth_country_code
+            )
+            partner.l10n_fr_aici_birth_commune_code = code or False
+            partner.l10n_fr_aici_birth_commune_label = name or False
 
     @api.depends(
         "is_company",

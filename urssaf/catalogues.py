@@ -287,7 +287,8 @@ INVOICE_NEXT_STEPS = {
     "validated": NextStep("urssaf_debits", (ACTION_REFRESH,), "info"),
     # Urssaf transfers the amount to the provider.
     "debited": NextStep("urssaf_transfers", (ACTION_REFRESH,), "info"),
-    "paid": NextStep("paid", (), "success"),
+    # Urssaf may still report an unpaid debit for a few weeks.
+    "paid": NextStep("paid", (ACTION_REFRESH,), "success"),
     # Urssaf could not debit the client: it recovers the share from them.
     "unpaid": NextStep("unpaid", (ACTION_REFRESH,), "danger"),
     "recovered": NextStep("recovered", (), "success"),

@@ -100,9 +100,11 @@ def invoice_state(readiness, request_state=None, closure=None):
     return closure or request_state or readiness
 
 
-def can_exclude(state, has_urssaf_id):
+def can_exclude(state, has_urssaf_id, transfer_booked=False):
     """Whether the invoice may leave the avance immédiate: Urssaf does not
-    have its request, or ended it."""
+    have its request, or ended it without paying."""
+    if transfer_booked:
+        return False
     if state in FINAL:
         return state in EXCLUDABLE
     return state in EXCLUDABLE and not has_urssaf_id

@@ -209,6 +209,11 @@ def test_can_exclude(state, known, allowed):
     assert lifecycle.can_exclude(state, known) is allowed
 
 
+def test_nothing_paid_by_urssaf_leaves_the_avance_immediate():
+    assert lifecycle.can_exclude("cancelled", True)
+    assert not lifecycle.can_exclude("cancelled", True, transfer_booked=True)
+
+
 def test_can_correct_only_what_urssaf_ended_unpaid():
     assert lifecycle.can_correct("refused")
     assert lifecycle.can_correct("cancelled")
